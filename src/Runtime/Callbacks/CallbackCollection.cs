@@ -1,0 +1,267 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+
+namespace DreamTrainer;
+
+/// <summary>
+/// The dynamic dispatcher: an ordered set of callbacks you can add to, remove from and reorder
+/// while the program runs (the operations of the Dream Trainer callbacks guide).
+/// </summary>
+/// <remarks>
+/// For each hook the collection keeps an array holding only the callbacks that implement that
+/// hook, sorted by priority (higher first) and then registration order. A mutation builds new
+/// arrays; a dispatch already running keeps iterating the arrays it started with, so a callback
+/// that removes itself (or another) during a hook takes effect once that hook has finished.
+/// Dispatch allocates nothing.
+/// </remarks>
+public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyList<ICallback>
+{
+    private static readonly int HookCount = Enum.GetValues<Hook>().Length;
+
+    private readonly List<ICallback> _items = new();
+    private ICallback[] _snapshot = Array.Empty<ICallback>();
+    private ICallback[][] _tables;
+
+    /// <summary>Creates an empty collection.</summary>
+    public CallbackCollection()
+    {
+        _tables = BuildTables(_items);
+    }
+
+    /// <summary>Creates a collection holding <paramref name="callbacks"/> in that order.</summary>
+    /// <param name="callbacks">The callbacks to add.</param>
+    /// <exception cref="ArgumentException">The same instance appears twice, or two callbacks share a state key.</exception>
+    public CallbackCollection(IEnumerable<ICallback> callbacks)
+        : this()
+    {
+        ArgumentNullException.ThrowIfNull(callbacks);
+        foreach (ICallback callback in callbacks)
+        {
+            Add(callback);
+        }
+    }
+
+    /// <summary>The number of callbacks.</summary>
+    public int Count => _items.Count;
+
+    /// <summary>The callback at <paramref name="index"/> in registration order.</summary>
+    /// <param name="index">The position, from 0.</param>
+    public ICallback this[int index] => _items[index];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ICallback> Callbacks => _snapshot;
+
+    /// <summary>Adds <paramref name="callback"/> at the end of the registration order.</summary>
+    /// <param name="callback">The callback.</param>
+    /// <exception cref="ArgumentException">It is already registered, or another callback has its state key.</exception>
+    public void Add(ICallback callback) => Insert(_items.Count, callback);
+
+    /// <summary>Inserts <paramref name="callback"/> at <paramref name="index"/> in the registration order.</summary>
+    /// <param name="index">The position, from 0 to <see cref="Count"/>.</param>
+    /// <param name="callback">The callback.</param>
+    /// <exception cref="ArgumentException">It is already registered, or another callback has its state key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside 0..Count.</exception>
+    public void Insert(int index, ICallback callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if ((uint)index > (uint)_items.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"index must be between 0 and {_items.Count} (the number of callbacks); it was {index}.");
+        }
+
+        EnsureCanAdd(callback);
+        _items.Insert(index, callback);
+        Rebuild();
+    }
+
+    /// <summary>Removes <paramref name="callback"/>.</summary>
+    /// <param name="callback">The callback instance.</param>
+    /// <returns>True when it was registered.</returns>
+    public bool Remove(ICallback callback)
+    {
+        int index = IndexOf(callback);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _items.RemoveAt(index);
+        Rebuild();
+        return true;
+    }
+
+    /// <summary>Removes every callback of type <typeparamref name="T"/> (or derived from it).</summary>
+    /// <typeparam name="T">The callback type.</typeparam>
+    /// <returns>How many were removed.</returns>
+    public int RemoveAll<T>()
+        where T : class => RemoveAll(typeof(T));
+
+    /// <summary>Removes every callback of type <paramref name="callbackType"/> (or derived from it).</summary>
+    /// <param name="callbackType">The callback type.</param>
+    /// <returns>How many were removed.</returns>
+    public int RemoveAll(Type callbackType)
+    {
+        ArgumentNullException.ThrowIfNull(callbackType);
+        int removed = _items.RemoveAll(callbackType.IsInstanceOfType);
+        if (removed > 0)
+        {
+            Rebuild();
+        }
+
+        return removed;
+    }
+
+    /// <summary>The first callback of type <typeparamref name="T"/>, or null.</summary>
+    /// <typeparam name="T">The callback type.</typeparam>
+    /// <returns>The callback, or null.</returns>
+    public T? Find<T>()
+        where T : class
+    {
+        foreach (ICallback callback in _items)
+        {
+            if (callback is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when <paramref name="callback"/> is registered.</summary>
+    /// <param name="callback">The callback instance.</param>
+    /// <returns>True when registered.</returns>
+    public bool Contains(ICallback callback) => IndexOf(callback) >= 0;
+
+    /// <summary>The position of <paramref name="callback"/> in registration order, or -1.</summary>
+    /// <param name="callback">The callback instance.</param>
+    /// <returns>The position, or -1.</returns>
+    public int IndexOf(ICallback callback)
+    {
+        for (int i = 0; i < _items.Count; i++)
+        {
+            if (ReferenceEquals(_items[i], callback))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Moves <paramref name="callback"/> to the front of the registration order (first among equal priorities).</summary>
+    /// <param name="callback">A registered callback.</param>
+    public void MoveToFront(ICallback callback) => MoveTo(callback, 0);
+
+    /// <summary>Moves <paramref name="callback"/> to the back of the registration order (last among equal priorities).</summary>
+    /// <param name="callback">A registered callback.</param>
+    public void MoveToBack(ICallback callback) => MoveTo(callback, _items.Count - 1);
+
+    /// <summary>Moves <paramref name="callback"/> to <paramref name="index"/> in the registration order.</summary>
+    /// <param name="callback">A registered callback.</param>
+    /// <param name="index">The new position, from 0 to Count - 1.</param>
+    /// <exception cref="ArgumentException"><paramref name="callback"/> is not registered.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside 0..Count-1.</exception>
+    public void MoveTo(ICallback callback, int index)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        int current = IndexOf(callback);
+        if (current < 0)
+        {
+            throw new ArgumentException($"Callback '{Describe(callback)}' is not in this collection.", nameof(callback));
+        }
+
+        if ((uint)index >= (uint)_items.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"index must be between 0 and {_items.Count - 1}; it was {index}.");
+        }
+
+        _items.RemoveAt(current);
+        _items.Insert(index, callback);
+        Rebuild();
+    }
+
+    /// <summary>Removes every callback.</summary>
+    public void Clear()
+    {
+        _items.Clear();
+        Rebuild();
+    }
+
+    /// <summary>The callbacks that run for <paramref name="hook"/>, in dispatch order.</summary>
+    /// <param name="hook">The hook.</param>
+    /// <returns>The dispatch table (a copy).</returns>
+    public ICallback[] GetDispatchOrder(Hook hook) => (ICallback[])_tables[(int)hook].Clone();
+
+    /// <summary>Enumerates the callbacks in registration order, without allocating.</summary>
+    /// <returns>The enumerator.</returns>
+    public ArraySegment<ICallback>.Enumerator GetEnumerator() => new ArraySegment<ICallback>(_snapshot).GetEnumerator();
+
+    IEnumerator<ICallback> IEnumerable<ICallback>.GetEnumerator() => ((IEnumerable<ICallback>)_snapshot).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => _snapshot.GetEnumerator();
+
+    internal static string Describe(ICallback callback) => callback.GetType().FullName ?? callback.GetType().Name;
+
+    private void EnsureCanAdd(ICallback callback)
+    {
+        string key = callback.StateKey;
+        for (int i = 0; i < _items.Count; i++)
+        {
+            ICallback existing = _items[i];
+            if (ReferenceEquals(existing, callback))
+            {
+                throw new ArgumentException(
+                    $"Callback '{Describe(callback)}' is already registered at position {i}; the same instance cannot be added twice.",
+                    nameof(callback));
+            }
+
+            if (string.Equals(existing.StateKey, key, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Callbacks '{Describe(existing)}' (position {i}) and '{Describe(callback)}' share the state key '{key}'; "
+                    + "state keys must be unique so checkpoints can restore each one. Set [Callback(StateKey = ...)] or a StateKey property.",
+                    nameof(callback));
+            }
+        }
+    }
+
+    private void Rebuild()
+    {
+        // New arrays, never edits of the old ones: a dispatch in progress keeps its own.
+        _snapshot = _items.ToArray();
+        _tables = BuildTables(_items);
+    }
+
+    private static ICallback[][] BuildTables(List<ICallback> items)
+    {
+        var tables = new ICallback[HookCount][];
+        var entries = new List<(int Priority, int Order, ICallback Callback)>();
+        for (int hook = 0; hook < HookCount; hook++)
+        {
+            entries.Clear();
+            var bit = (HookMask)(1 << hook);
+            for (int order = 0; order < items.Count; order++)
+            {
+                ICallback callback = items[order];
+                if ((callback.Hooks & bit) != 0)
+                {
+                    entries.Add((callback.GetPriority((Hook)hook), order, callback));
+                }
+            }
+
+            // Higher priority first; equal priorities keep registration order.
+            entries.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
+            var table = new ICallback[entries.Count];
+            for (int i = 0; i < table.Length; i++)
+            {
+                table[i] = entries[i].Callback;
+            }
+
+            tables[hook] = table;
+        }
+
+        return tables;
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace DreamTrainer;
+
+/// <summary>A failure that did not stop training: an isolated callback's exception, or one reported through <see cref="TrainerContext.ReportError"/>.</summary>
+public sealed class CallbackError
+{
+    internal CallbackError(string source, Hook? hook, Exception exception, int epoch, long globalStep)
+    {
+        Source = source;
+        Hook = hook;
+        Exception = exception;
+        Epoch = epoch;
+        GlobalStep = globalStep;
+    }
+
+    /// <summary>The callback type (or "reported" for <see cref="TrainerContext.ReportError"/>).</summary>
+    public string Source { get; }
+
+    /// <summary>The hook that threw, when known.</summary>
+    public Hook? Hook { get; }
+
+    /// <summary>The exception.</summary>
+    public Exception Exception { get; }
+
+    /// <summary>The epoch it happened in.</summary>
+    public int Epoch { get; }
+
+    /// <summary>The global step it happened at.</summary>
+    public long GlobalStep { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Source} in {(Hook is { } h ? "On" + h : "a callback")} at epoch {Epoch}, step {GlobalStep}: {Exception.GetType().Name}: {Exception.Message}";
+}

@@ -1,0 +1,33 @@
+namespace DreamTrainer;
+
+/// <summary>
+/// The user's model code, as the trainer sees it: one training step and one validation step
+/// per batch. Your tensor code (TorchSharp or anything else) lives here.
+/// </summary>
+/// <typeparam name="TBatch">The batch type your data yields.</typeparam>
+public interface ITrainingModule<in TBatch>
+{
+    /// <summary>Runs forward, backward and the optimizer step on one batch.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="context">The trainer context (log metrics through it).</param>
+    /// <returns>The step's loss (a value, or a deferred device scalar).</returns>
+    StepResult TrainingStep(TBatch batch, TrainerContext context);
+
+    /// <summary>Evaluates one validation batch (no gradient).</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="context">The trainer context (log <c>val_*</c> metrics through it).</param>
+    /// <returns>The step's loss.</returns>
+    StepResult ValidationStep(TBatch batch, TrainerContext context);
+
+    /// <summary>The model object callbacks may read (<see cref="TrainerContext.Model"/>). Default: the module.</summary>
+    object? Model => this;
+
+    /// <summary>The optimizer object callbacks may read (<see cref="TrainerContext.Optimizer"/>). Default: none.</summary>
+    object? Optimizer => null;
+
+    /// <summary>The learning-rate seam. Default: the module, if it implements <see cref="ILearningRateControl"/>.</summary>
+    ILearningRateControl? LearningRates => this as ILearningRateControl;
+
+    /// <summary>The model-state seam. Default: the module, if it implements <see cref="IModelStateControl"/>.</summary>
+    IModelStateControl? ModelState => this as IModelStateControl;
+}

@@ -1,0 +1,263 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DreamTrainer;
+
+/// <summary>
+/// What every hook receives: read access to the run (epoch, step, metrics, model, optimizer,
+/// learning rates) and the <em>sanctioned controls</em> — the members marked
+/// <see cref="TrainerControlAttribute"/> — through which a callback may change it. The analyzers
+/// report any other write that reaches trainer state (DT0201).
+/// </summary>
+public sealed class TrainerContext
+{
+    private readonly MetricsStore _metrics;
+    private readonly List<CallbackError> _errors = new();
+    private readonly List<string> _stopReasons = new();
+    private readonly List<Exception> _deferredFailures = new();
+    private readonly List<string> _warnings = new();
+    private readonly ILearningRateControl? _learningRates;
+
+    internal TrainerContext(
+        TrainerOptions options,
+        object? model,
+        object? optimizer,
+        ILearningRateControl? learningRates,
+        IModelStateControl? modelState,
+        CancellationToken cancellationToken)
+    {
+        Options = options;
+        Model = model;
+        Optimizer = optimizer;
+        _learningRates = learningRates;
+        ModelState = modelState;
+        CancellationToken = cancellationToken;
+        Logger = options.Logger ?? NullLogger.Instance;
+        _metrics = new MetricsStore();
+        TrainLoss = new LossCell();
+        ValidationLoss = new LossCell();
+    }
+
+    /// <summary>The current epoch, from 0.</summary>
+    public int Epoch { get; internal set; }
+
+    /// <summary>The current batch index within the epoch (training or validation), from 0.</summary>
+    public int BatchIndex { get; internal set; }
+
+    /// <summary>The number of training steps completed so far.</summary>
+    public long GlobalStep { get; internal set; }
+
+    /// <summary>How many epochs have run to their end (a resumed run starts here).</summary>
+    public int EpochsCompleted { get; internal set; }
+
+    /// <summary>The epoch budget of the run.</summary>
+    public int MaxEpochs => Options.MaxEpochs;
+
+    /// <summary>The step budget of the run (-1: none).</summary>
+    public long MaxSteps => Options.MaxSteps;
+
+    /// <summary>Where the trainer is.</summary>
+    public TrainerPhase Phase { get; internal set; }
+
+    /// <summary>The current epoch's metrics.</summary>
+    public MetricsView Metrics => new(_metrics);
+
+    /// <summary>The model object (read it; change it only through the controls).</summary>
+    public object? Model { get; }
+
+    /// <summary>The optimizer object (read it; change the learning rate through <see cref="SetLearningRate(double)"/>).</summary>
+    public object? Optimizer { get; }
+
+    /// <summary>True when the engine exposes learning rates (<see cref="ILearningRateControl"/>).</summary>
+    public bool HasLearningRate => _learningRates is not null;
+
+    /// <summary>The number of optimizer parameter groups (0 without a learning-rate seam).</summary>
+    public int ParameterGroupCount => _learningRates?.GroupCount ?? 0;
+
+    /// <summary>The learning rate of parameter group 0, or NaN without a learning-rate seam.</summary>
+    public double LearningRate => _learningRates is { } lr ? lr.GetLearningRate(0) : double.NaN;
+
+    /// <summary>True once a callback has requested a stop; stop requests are OR-combined.</summary>
+    public bool StopRequested { get; private set; }
+
+    /// <summary>The reason given with the first stop request, or null.</summary>
+    public string? StopReason => _stopReasons.Count > 0 ? _stopReasons[0] : null;
+
+    /// <summary>Every stop reason given, in order.</summary>
+    public IReadOnlyList<string> StopReasons => _stopReasons;
+
+    /// <summary>True when a checkpoint has been requested and not yet written.</summary>
+    public bool CheckpointRequested { get; internal set; }
+
+    /// <summary>Failures that did not stop training: isolated callbacks and <see cref="ReportError"/>.</summary>
+    public IReadOnlyList<CallbackError> Errors => _errors;
+
+    /// <summary>Warnings the run produced (resume mismatches, …), also sent to the logger.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>How many times a step's loss was fetched from the engine (each may be a device sync).</summary>
+    public long ScalarReads => TrainLoss.Reads + ValidationLoss.Reads;
+
+    /// <summary>The token passed to Fit.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The run's logger (<see cref="TrainerOptions.Logger"/>; a null logger by default).</summary>
+    public ILogger Logger { get; }
+
+    internal TrainerOptions Options { get; }
+
+    internal IModelStateControl? ModelState { get; }
+
+    internal LossCell TrainLoss { get; }
+
+    internal LossCell ValidationLoss { get; }
+
+    internal MetricsStore MetricsStore => _metrics;
+
+    /// <summary>The learning rate of <paramref name="group"/>.</summary>
+    /// <param name="group">The parameter group, from 0.</param>
+    /// <returns>The learning rate.</returns>
+    /// <exception cref="InvalidOperationException">The engine exposes no learning rates.</exception>
+    public double GetLearningRate(int group)
+    {
+        ILearningRateControl control = RequireLearningRates();
+        CheckGroup(control, group);
+        return control.GetLearningRate(group);
+    }
+
+    /// <summary>The momentum (or beta1) of <paramref name="group"/>, when the optimizer has one.</summary>
+    /// <param name="group">The parameter group, from 0.</param>
+    /// <param name="momentum">The momentum, or NaN.</param>
+    /// <returns>False when there is none.</returns>
+    public bool TryGetMomentum(int group, out double momentum)
+    {
+        if (_learningRates is { } control && (uint)group < (uint)control.GroupCount)
+        {
+            return control.TryGetMomentum(group, out momentum);
+        }
+
+        momentum = double.NaN;
+        return false;
+    }
+
+    /// <summary>Asks the trainer to stop after the current step (the epoch still finishes its validation and end hooks, as in Keras).</summary>
+    /// <param name="reason">Why, for the log and <see cref="TrainResult.StopReason"/>.</param>
+    [TrainerControl]
+    public void RequestStop(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        StopRequested = true;
+        _stopReasons.Add(reason);
+        Logger.LogInformation("Stop requested at epoch {Epoch}, step {Step}: {Reason}", Epoch, GlobalStep, reason);
+    }
+
+    /// <summary>Logs a metric for this epoch.</summary>
+    /// <param name="name">The metric name (validation metrics by convention start with <c>val_</c>).</param>
+    /// <param name="value">The value.</param>
+    /// <param name="reduction">Keep the last value, or the epoch mean.</param>
+    [TrainerControl]
+    public void Log(string name, double value, MetricReduction reduction = MetricReduction.Last) => _metrics.Log(name, value, reduction);
+
+    /// <summary>Sets the learning rate of every parameter group.</summary>
+    /// <param name="learningRate">The new rate, finite and non-negative.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rate is negative or not finite.</exception>
+    /// <exception cref="InvalidOperationException">The engine exposes no learning rates.</exception>
+    [TrainerControl]
+    public void SetLearningRate(double learningRate)
+    {
+        ILearningRateControl control = RequireLearningRates();
+        CheckRate(learningRate);
+        for (int group = 0; group < control.GroupCount; group++)
+        {
+            control.SetLearningRate(group, learningRate);
+        }
+    }
+
+    /// <summary>Sets the learning rate of one parameter group.</summary>
+    /// <param name="group">The parameter group, from 0.</param>
+    /// <param name="learningRate">The new rate, finite and non-negative.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The group does not exist, or the rate is negative or not finite.</exception>
+    /// <exception cref="InvalidOperationException">The engine exposes no learning rates.</exception>
+    [TrainerControl]
+    public void SetLearningRate(int group, double learningRate)
+    {
+        ILearningRateControl control = RequireLearningRates();
+        CheckGroup(control, group);
+        CheckRate(learningRate);
+        control.SetLearningRate(group, learningRate);
+    }
+
+    /// <summary>Asks the trainer to write a checkpoint into <see cref="TrainerOptions.CheckpointDirectory"/> at the end of the current step.</summary>
+    /// <exception cref="InvalidOperationException">No checkpoint directory is configured.</exception>
+    [TrainerControl]
+    public void RequestCheckpoint()
+    {
+        if (Options.CheckpointDirectory is null)
+        {
+            throw new InvalidOperationException("RequestCheckpoint needs TrainerOptions.CheckpointDirectory; it is null.");
+        }
+
+        CheckpointRequested = true;
+    }
+
+    /// <summary>
+    /// Reports a failure the callback handled: it is logged, counted in the <c>callback_errors</c>
+    /// metric and listed in <see cref="Errors"/>, and training goes on. The sanctioned alternative to
+    /// swallowing an exception.
+    /// </summary>
+    /// <param name="exception">The failure.</param>
+    [TrainerControl]
+    public void ReportError(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        Record(new CallbackError("reported", null, exception, Epoch, GlobalStep));
+    }
+
+    internal void ReportIsolatedFailure(ICallback callback, Hook hook, Exception exception) =>
+        Record(new CallbackError(CallbackCollection.Describe(callback), hook, exception, Epoch, GlobalStep));
+
+    internal void DeferFailure(Exception exception) => _deferredFailures.Add(exception);
+
+    internal List<Exception> TakeDeferredFailures()
+    {
+        var taken = new List<Exception>(_deferredFailures);
+        _deferredFailures.Clear();
+        return taken;
+    }
+
+    internal void Warn(string message)
+    {
+        _warnings.Add(message);
+        Logger.LogWarning("{Warning}", message);
+    }
+
+    private void Record(CallbackError error)
+    {
+        _errors.Add(error);
+        _metrics.Log("callback_errors", _errors.Count, MetricReduction.Last);
+        Logger.LogError(error.Exception, "Callback failure (training continues): {Error}", error.ToString());
+    }
+
+    private ILearningRateControl RequireLearningRates() =>
+        _learningRates ?? throw new InvalidOperationException(
+            "The module exposes no learning rates: implement ILearningRateControl on it or return one from ITrainingModule.LearningRates.");
+
+    private static void CheckGroup(ILearningRateControl control, int group)
+    {
+        if ((uint)group >= (uint)control.GroupCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(group), group, $"group must be between 0 and {control.GroupCount - 1}; it was {group}.");
+        }
+    }
+
+    private static void CheckRate(double learningRate)
+    {
+        if (!double.IsFinite(learningRate) || learningRate < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be finite and non-negative; it was {learningRate}.");
+        }
+    }
+}

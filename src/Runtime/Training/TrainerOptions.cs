@@ -1,0 +1,66 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace DreamTrainer;
+
+/// <summary>How long and how a <see cref="Trainer"/> trains. Checked when the trainer is created.</summary>
+public sealed class TrainerOptions
+{
+    /// <summary>The number of epochs to train (at least 1). Default 1.</summary>
+    public int MaxEpochs { get; set; } = 1;
+
+    /// <summary>Stop after this many training steps in all (-1: no limit). Default -1.</summary>
+    public long MaxSteps { get; set; } = -1;
+
+    /// <summary>Validate after every N-th epoch (at least 1). Default 1.</summary>
+    public int ValidateEveryNEpochs { get; set; } = 1;
+
+    /// <summary>Use at most this many training batches per epoch (-1: all). Default -1.</summary>
+    public int LimitTrainBatches { get; set; } = -1;
+
+    /// <summary>Use at most this many validation batches per pass (-1: all). Default -1.</summary>
+    public int LimitValidationBatches { get; set; } = -1;
+
+    /// <summary>Where checkpoints requested through <see cref="TrainerContext.RequestCheckpoint"/> go; null: nowhere.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Where the trainer and callbacks log (isolated failures, resume warnings). Default: nowhere.</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>Throws when an option is out of range; the message names the option and its value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (MaxEpochs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxEpochs), MaxEpochs, $"MaxEpochs must be at least 1; it was {MaxEpochs}.");
+        }
+
+        if (MaxSteps == 0 || MaxSteps < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, $"MaxSteps must be -1 (no limit) or at least 1; it was {MaxSteps}.");
+        }
+
+        if (ValidateEveryNEpochs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidateEveryNEpochs), ValidateEveryNEpochs, $"ValidateEveryNEpochs must be at least 1; it was {ValidateEveryNEpochs}.");
+        }
+
+        if (LimitTrainBatches == 0 || LimitTrainBatches < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LimitTrainBatches), LimitTrainBatches, $"LimitTrainBatches must be -1 (all) or at least 1; it was {LimitTrainBatches}.");
+        }
+
+        if (LimitValidationBatches == 0 || LimitValidationBatches < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LimitValidationBatches), LimitValidationBatches, $"LimitValidationBatches must be -1 (all) or at least 1; it was {LimitValidationBatches}.");
+        }
+
+        if (CheckpointDirectory is { Length: 0 })
+        {
+            throw new ArgumentException("CheckpointDirectory must be null or a path; it was the empty string.", nameof(CheckpointDirectory));
+        }
+    }
+
+    internal TrainerOptions Clone() => (TrainerOptions)MemberwiseClone();
+}
