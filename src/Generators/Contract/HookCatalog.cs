@@ -107,6 +107,15 @@ namespace DreamTrainer.Contract
         public const string StateWriterMetadataName = "DreamTrainer.CallbackStateWriter";
         public const string StateReaderMetadataName = "DreamTrainer.CallbackStateReader";
 
+        /// <summary>Ordinals the generator and analyzers refer to by name.</summary>
+        public const int TrainEndOrdinal = 5;
+        public const int ExceptionOrdinal = 12;
+        public const int SaveStateOrdinal = 13;
+        public const int LoadStateOrdinal = 14;
+
+        /// <summary>The attribute generated callbacks carry so pipelines in other assemblies can read their hooks.</summary>
+        public const string GeneratedCallbackAttributeMetadataName = "DreamTrainer.GeneratedCallbackAttribute";
+
         private static readonly HookParameter Epoch = new HookParameter("epoch", "System.Int32", "int", bindsByName: true);
         private static readonly HookParameter BatchIndex = new HookParameter("batchIndex", "System.Int32", "int", bindsByName: true);
         private static readonly HookParameter GlobalStep = new HookParameter("globalStep", "System.Int64", "long", bindsByName: true);

@@ -1,0 +1,170 @@
+using System.Collections.Generic;
+using DreamTrainer.Contract;
+using DreamTrainer.Generators.Helpers;
+using DreamTrainer.Generators.Models;
+
+namespace DreamTrainer.Generators.Callbacks;
+
+/// <summary>Writes the ICallback implementation of one partial callback class.</summary>
+internal static class CallbackEmitter
+{
+    private const string Runtime = "global::DreamTrainer";
+
+    public static string Emit(CallbackModel model)
+    {
+        var writer = new SourceWriter();
+        ScopeEmitter.OpenScope(writer, model.Scope, $"the hook methods of {model.Scope.FullName}");
+        TypeDeclaration type = model.Scope.Type;
+        writer.WriteLine($"[{Runtime}.GeneratedCallback({MaskExpression(model.Hooks)}{PriorityArguments(model)})]");
+        writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DreamTrainer.Generators\", \"{ScopeEmitter.Version}\")]");
+        writer.OpenBlock($"partial {type.Keyword} {type.Name}{type.TypeParameters} : {Runtime}.ICallback");
+
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"{Runtime}.HookMask {Runtime}.ICallback.Hooks => {MaskExpression(model.Hooks)};");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"string {Runtime}.ICallback.StateKey => {model.StateKeyExpression};");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"{Runtime}.CallbackErrorPolicy {Runtime}.ICallback.ErrorPolicy => {Runtime}.CallbackErrorPolicy.{(model.ErrorPolicy == 1 ? "Isolate" : "Propagate")};");
+        writer.WriteLine();
+        EmitGetPriority(writer, model);
+
+        foreach (HookModel hook in model.Hooks)
+        {
+            if (!hook.Emit)
+            {
+                continue;
+            }
+
+            HookDefinition definition = HookCatalog.All[hook.Ordinal];
+            writer.WriteLine();
+            writer.WriteLine("/// <inheritdoc/>");
+            writer.OpenBlock($"void {Runtime}.ICallback.{definition.MethodName}({ScopeEmitter.ParameterList(definition)})");
+            if (hook.Ordinal == HookCatalog.SaveStateOrdinal)
+            {
+                foreach (StateMemberModel member in model.State)
+                {
+                    writer.WriteLine(StateWrite(member));
+                }
+            }
+            else if (hook.Ordinal == HookCatalog.LoadStateOrdinal)
+            {
+                foreach (StateMemberModel member in model.State)
+                {
+                    WriteStateRead(writer, member);
+                }
+            }
+
+            foreach (HookCall call in hook.Calls)
+            {
+                writer.WriteLine($"{call.MethodName}({string.Join(", ", call.Arguments)});");
+            }
+
+            writer.CloseBlock();
+        }
+
+        writer.CloseBlock();
+        ScopeEmitter.CloseScope(writer, model.Scope);
+        return writer.ToString();
+    }
+
+    private static void EmitGetPriority(SourceWriter writer, CallbackModel model)
+    {
+        var overrides = new List<HookModel>();
+        foreach (HookModel hook in model.Hooks)
+        {
+            if (hook.Priority != model.ClassPriority)
+            {
+                overrides.Add(hook);
+            }
+        }
+
+        writer.WriteLine("/// <inheritdoc/>");
+        string signature = $"int {Runtime}.ICallback.GetPriority({Runtime}.Hook hook)";
+        if (overrides.Count == 0)
+        {
+            writer.WriteLine($"{signature} => {model.ClassPriority};");
+            return;
+        }
+
+        writer.WriteLine($"{signature} => hook switch");
+        writer.WriteLine("{");
+        foreach (HookModel hook in overrides)
+        {
+            writer.WriteLine($"    {Runtime}.Hook.{HookCatalog.All[hook.Ordinal].Name} => {hook.Priority},");
+        }
+
+        writer.WriteLine($"    _ => {model.ClassPriority},");
+        writer.WriteLine("};");
+    }
+
+    private static string MaskExpression(EquatableArray<HookModel> hooks)
+    {
+        var parts = new List<string>();
+        foreach (HookModel hook in hooks)
+        {
+            parts.Add($"{Runtime}.HookMask.{HookCatalog.All[hook.Ordinal].Name}");
+        }
+
+        return parts.Count == 0 ? $"{Runtime}.HookMask.None" : string.Join(" | ", parts);
+    }
+
+    private static string PriorityArguments(CallbackModel model)
+    {
+        var parts = new List<string>();
+        foreach (HookModel hook in model.Hooks)
+        {
+            if (hook.Priority != 0)
+            {
+                parts.Add($"{HookCatalog.All[hook.Ordinal].Name}Priority = {hook.Priority}");
+            }
+        }
+
+        return parts.Count == 0 ? string.Empty : ", " + string.Join(", ", parts);
+    }
+
+    private static string StateWrite(StateMemberModel member)
+    {
+        string name = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(member.EntryName, quote: true);
+        string value = "this." + member.MemberName;
+        return member.Kind switch
+        {
+            StateKind.Single => $"writer.Write({name}, (double){value});",
+            StateKind.NullableSingle => $"writer.Write({name}, (double?){value});",
+            StateKind.Enum => $"writer.WriteEnum({name}, {value});",
+            _ => $"writer.Write({name}, {value});",
+        };
+    }
+
+    private static void WriteStateRead(SourceWriter writer, StateMemberModel member)
+    {
+        string name = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(member.EntryName, quote: true);
+        string local = "__" + member.MemberName;
+        string target = "this." + member.MemberName;
+        (string declaration, string assigned) = member.Kind switch
+        {
+            StateKind.Boolean => ("out bool " + local, local),
+            StateKind.Int32 => ("out int " + local, local),
+            StateKind.Int64 => ("out long " + local, local),
+            StateKind.Single => ("out double " + local, "(float)" + local),
+            StateKind.Double => ("out double " + local, local),
+            StateKind.String => ("out string? " + local, local + "!"),
+            StateKind.NullableBoolean => ("out bool? " + local, local),
+            StateKind.NullableInt32 => ("out int? " + local, local),
+            StateKind.NullableInt64 => ("out long? " + local, local),
+            StateKind.NullableSingle => ("out double? " + local, "(float?)" + local),
+            StateKind.NullableDouble => ("out double? " + local, local),
+            StateKind.DoubleArray => ("out global::System.Collections.Generic.List<double>? " + local, local + "?.ToArray()!"),
+            StateKind.DoubleList => ("out global::System.Collections.Generic.List<double>? " + local, local + "!"),
+            _ => ("out " + member.TypeDisplay + " " + local, local),
+        };
+
+        string read = member.Kind == StateKind.Enum
+            ? $"reader.TryReadEnum<{member.TypeDisplay}>({name}, {declaration})"
+            : $"reader.TryRead({name}, {declaration})";
+        writer.OpenBlock($"if ({read})");
+        writer.WriteLine($"{target} = {assigned};");
+        writer.CloseBlock();
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections.Generic;
+using System.Threading;
+using DreamTrainer.Contract;
+using DreamTrainer.Generators.Helpers;
+using DreamTrainer.Generators.Models;
+using Microsoft.CodeAnalysis;
+
+namespace DreamTrainer.Generators.Callbacks;
+
+/// <summary>
+/// Turns a partial class with hook methods into a <see cref="CallbackModel"/>. It never throws on
+/// malformed code and never reports: what it cannot bind it skips, and the analyzers report it.
+/// </summary>
+internal static class CallbackParser
+{
+    /// <summary>The model of <paramref name="type"/>, or null when it cannot be a generated callback.</summary>
+    public static CallbackModel? Parse(INamedTypeSymbol? type, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (type is null || type.TypeKind != TypeKind.Class || type.IsStatic || type.IsImplicitlyDeclared)
+        {
+            return null;
+        }
+
+        TypeScope? scope = TypeScopeParser.Parse(type, ".Callback.g.cs");
+        if (scope is null)
+        {
+            return null;
+        }
+
+        ReadClassDefaults(type, out int classPriority, out int errorPolicy, out string? stateKey);
+        var hooks = new List<HookModel>();
+        var mask = new bool[HookCatalog.All.Length];
+        var calls = new List<HookCall>[HookCatalog.All.Length];
+        var explicitPriority = new int?[HookCatalog.All.Length];
+
+        // Base classes first, so a base's hook methods run before the derived class's.
+        var chain = new List<INamedTypeSymbol>();
+        for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            chain.Insert(0, current);
+        }
+
+        foreach (INamedTypeSymbol declaring in chain)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (ISymbol member in declaring.GetMembers())
+            {
+                if (member is not IMethodSymbol method || method.MethodKind != MethodKind.Ordinary)
+                {
+                    continue;
+                }
+
+                foreach (AttributeData attribute in method.GetAttributes())
+                {
+                    HookDefinition? hook = attribute.AttributeClass is { } attributeClass
+                        ? HookCatalog.FindByAttribute(HookBinder.MetadataName(attributeClass))
+                        : null;
+                    if (hook is null || HookBinder.CheckShape(method) != HookShapeProblem.None)
+                    {
+                        continue;
+                    }
+
+                    string[]? arguments = HookBinder.Bind(method, hook, out _);
+                    if (arguments is null)
+                    {
+                        continue;
+                    }
+
+                    mask[hook.Ordinal] = true;
+                    if (ReadPriority(attribute) is { } priority)
+                    {
+                        explicitPriority[hook.Ordinal] = explicitPriority[hook.Ordinal] is { } existing && existing > priority ? existing : priority;
+                    }
+
+                    bool accessible = SymbolEqualityComparer.Default.Equals(declaring, type)
+                        || compilation.IsSymbolAccessibleWithin(method, type);
+                    if (accessible)
+                    {
+                        (calls[hook.Ordinal] ??= new List<HookCall>()).Add(new HookCall(method.Name, arguments.ToEquatableArray()));
+                    }
+                }
+            }
+        }
+
+        List<StateMemberModel> state = StateMemberParser.Parse(chain, type, compilation);
+        if (state.Count > 0)
+        {
+            mask[HookCatalog.SaveStateOrdinal] = true;
+            mask[HookCatalog.LoadStateOrdinal] = true;
+        }
+
+        for (int ordinal = 0; ordinal < mask.Length; ordinal++)
+        {
+            if (!mask[ordinal])
+            {
+                continue;
+            }
+
+            List<HookCall> hookCalls = calls[ordinal] ?? new List<HookCall>();
+            bool isState = ordinal == HookCatalog.SaveStateOrdinal || ordinal == HookCatalog.LoadStateOrdinal;
+            bool emit = hookCalls.Count > 0 || (isState && state.Count > 0);
+            hooks.Add(new HookModel(ordinal, explicitPriority[ordinal] ?? classPriority, hookCalls.ToEquatableArray(), emit));
+        }
+
+        if (hooks.Count == 0)
+        {
+            return null;
+        }
+
+        string stateKeyExpression = HasStateKeyProperty(chain, type, compilation)
+            ? "this.StateKey"
+            : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(stateKey ?? scope.FullName, quote: true);
+        return new CallbackModel(scope, classPriority, errorPolicy, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray());
+    }
+
+    private static void ReadClassDefaults(INamedTypeSymbol type, out int priority, out int errorPolicy, out string? stateKey)
+    {
+        priority = 0;
+        errorPolicy = 0;
+        stateKey = null;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass is null || HookBinder.MetadataName(attribute.AttributeClass) != HookCatalog.CallbackAttributeMetadataName)
+            {
+                continue;
+            }
+
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
+                {
+                    continue;
+                }
+
+                switch (argument.Key)
+                {
+                    case "Priority" when argument.Value.Value is int value:
+                        priority = value;
+                        break;
+                    case "OnError" when argument.Value.Value is int value:
+                        errorPolicy = value;
+                        break;
+                    case "StateKey" when argument.Value.Value is string value && value.Length > 0:
+                        stateKey = value;
+                        break;
+                }
+            }
+        }
+    }
+
+    private static int? ReadPriority(AttributeData attribute)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Priority" && argument.Value.Kind != TypedConstantKind.Error && argument.Value.Value is int value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasStateKeyProperty(List<INamedTypeSymbol> chain, INamedTypeSymbol type, Compilation compilation)
+    {
+        foreach (INamedTypeSymbol declaring in chain)
+        {
+            foreach (ISymbol member in declaring.GetMembers("StateKey"))
+            {
+                if (member is IPropertySymbol { IsStatic: false, GetMethod: not null } property
+                    && property.Type.SpecialType == SpecialType.System_String
+                    && property.ExplicitInterfaceImplementations.Length == 0
+                    && (SymbolEqualityComparer.Default.Equals(declaring, type) || compilation.IsSymbolAccessibleWithin(property, type)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

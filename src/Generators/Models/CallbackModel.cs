@@ -1,0 +1,56 @@
+using DreamTrainer.Generators.Helpers;
+
+namespace DreamTrainer.Generators.Models;
+
+/// <summary>One call of a user hook method, with the argument expressions bound to it.</summary>
+/// <param name="MethodName">The user's method.</param>
+/// <param name="Arguments">e.g. <c>context</c>, <c>in output</c>.</param>
+internal sealed record HookCall(string MethodName, EquatableArray<string> Arguments);
+
+/// <summary>A hook a callback implements.</summary>
+/// <param name="Ordinal">The hook's ordinal in the catalogue.</param>
+/// <param name="Priority">Its priority: the highest explicit hook-attribute priority, else the class default.</param>
+/// <param name="Calls">The user methods to call, base class first, then declaration order.</param>
+/// <param name="Emit">False when only an inaccessible base method handles it: the base's implementation serves.</param>
+internal sealed record HookModel(int Ordinal, int Priority, EquatableArray<HookCall> Calls, bool Emit);
+
+/// <summary>How a <c>[CallbackState]</c> member is written and read.</summary>
+internal enum StateKind
+{
+    Boolean,
+    Int32,
+    Int64,
+    Single,
+    Double,
+    String,
+    Enum,
+    NullableBoolean,
+    NullableInt32,
+    NullableInt64,
+    NullableSingle,
+    NullableDouble,
+    DoubleArray,
+    DoubleList,
+}
+
+/// <summary>A <c>[CallbackState]</c> field or property.</summary>
+/// <param name="MemberName">The member.</param>
+/// <param name="EntryName">Its name in the checkpoint.</param>
+/// <param name="Kind">How it is written.</param>
+/// <param name="TypeDisplay">The fully qualified type (used for enums).</param>
+internal sealed record StateMemberModel(string MemberName, string EntryName, StateKind Kind, string TypeDisplay);
+
+/// <summary>Everything the emitter needs to implement ICallback for one partial class.</summary>
+/// <param name="Scope">Where the partial goes.</param>
+/// <param name="ClassPriority">The class default priority.</param>
+/// <param name="ErrorPolicy">0 = Propagate, 1 = Isolate.</param>
+/// <param name="StateKeyExpression">A C# expression: a string literal, or <c>this.StateKey</c>.</param>
+/// <param name="Hooks">The implemented hooks, by ordinal.</param>
+/// <param name="State">The state members.</param>
+internal sealed record CallbackModel(
+    TypeScope Scope,
+    int ClassPriority,
+    int ErrorPolicy,
+    string StateKeyExpression,
+    EquatableArray<HookModel> Hooks,
+    EquatableArray<StateMemberModel> State);
