@@ -147,13 +147,22 @@ public class CallbackCollectionTests
     public void Two_callbacks_with_one_state_key_are_rejected_with_a_message_naming_both()
     {
         var callbacks = new CallbackCollection { new ProbeCallback(new List<string>(), "a") };
-        var other = new CountingCallback("a", true);
+        var other = new ProbeCallback(new List<string>(), "a") { StateKey = "a" };
 
         var error = Assert.Throws<ArgumentException>(() => callbacks.Add(other));
 
         Assert.Contains("'DreamTrainer.Tests.ProbeCallback' (position 0)", error.Message);
-        Assert.Contains("'DreamTrainer.Tests.CountingCallback'", error.Message);
+        Assert.Contains("and 'DreamTrainer.Tests.ProbeCallback' share", error.Message);
         Assert.Contains("state key 'a'", error.Message);
+    }
+
+    [Fact]
+    public void Stateless_callbacks_may_share_a_state_key()
+    {
+        var callbacks = new CallbackCollection { new CountingCallback("same", true), new CountingCallback("same", false) };
+
+        Assert.Equal(2, callbacks.Count);
+        Assert.Equal(2, new Trainer(new TrainerOptions(), callbacks).Fit(new NoOpModule(), Data.Batches(2)).GlobalStep);
     }
 
     [Fact]

@@ -50,9 +50,15 @@ internal static class CallbackEmitter
             }
             else if (hook.Ordinal == HookCatalog.LoadStateOrdinal)
             {
-                foreach (StateMemberModel member in model.State)
+                var locals = new HashSet<string>(System.StringComparer.Ordinal);
+                for (int i = 0; i < model.State.Count; i++)
                 {
-                    WriteStateRead(writer, member);
+                    if (i > 0)
+                    {
+                        writer.WriteLine();
+                    }
+
+                    WriteStateRead(writer, model.State[i], locals);
                 }
             }
 
@@ -137,10 +143,18 @@ internal static class CallbackEmitter
         };
     }
 
-    private static void WriteStateRead(SourceWriter writer, StateMemberModel member)
+    private static void WriteStateRead(SourceWriter writer, StateMemberModel member, HashSet<string> locals)
     {
         string name = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(member.EntryName, quote: true);
-        string local = "__" + member.MemberName;
+
+        // Out variables of an if condition share the method's scope: each needs its own name.
+        string stem = member.MemberName.TrimStart('_');
+        string local = (stem.Length == 0 ? "state" : char.ToLowerInvariant(stem[0]) + stem.Substring(1)) + "State";
+        for (int n = 2; !locals.Add(local); n++)
+        {
+            local = local.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9') + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         string target = "this." + member.MemberName;
         (string declaration, string assigned) = member.Kind switch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using DreamTrainer.Contract;
 using DreamTrainer.Generators.Helpers;
@@ -55,7 +56,7 @@ internal static class CallbackParser
                     HookDefinition? hook = attribute.AttributeClass is { } attributeClass
                         ? HookCatalog.FindByAttribute(HookBinder.MetadataName(attributeClass))
                         : null;
-                    if (hook is null || HookBinder.CheckShape(method) != HookShapeProblem.None)
+                    if (hook is null || HookBinder.CheckShape(method) != HookShapeProblem.None || IsDuplicateDefinition(method))
                     {
                         continue;
                     }
@@ -111,6 +112,23 @@ internal static class CallbackParser
             ? "this.StateKey"
             : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(stateKey ?? scope.FullName, quote: true);
         return new CallbackModel(scope, classPriority, errorPolicy, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray());
+    }
+
+    /// <summary>True when the type declares another method with this signature (already a compile error; a call would be ambiguous).</summary>
+    private static bool IsDuplicateDefinition(IMethodSymbol method)
+    {
+        foreach (ISymbol other in method.ContainingType.GetMembers(method.Name))
+        {
+            if (other is IMethodSymbol candidate
+                && !SymbolEqualityComparer.Default.Equals(candidate, method)
+                && candidate.Parameters.Length == method.Parameters.Length
+                && candidate.Parameters.Zip(method.Parameters, static (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type) && a.RefKind == b.RefKind).All(static same => same))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void ReadClassDefaults(INamedTypeSymbol type, out int priority, out int errorPolicy, out string? stateKey)

@@ -37,14 +37,20 @@ internal static class PipelineEmitter
             writer.WriteLine();
             writer.WriteLine("/// <inheritdoc/>");
             writer.OpenBlock($"public void {definition.MethodName}({ScopeEmitter.ParameterList(definition)})");
-            foreach (PipelineCall call in hook.Calls)
+            for (int i = 0; i < hook.Calls.Count; i++)
             {
+                PipelineCall call = hook.Calls[i];
                 string member = "this." + call.Member;
                 if (hook.Ordinal == HookCatalog.SaveStateOrdinal || hook.Ordinal == HookCatalog.LoadStateOrdinal)
                 {
                     string argument = hook.Ordinal == HookCatalog.SaveStateOrdinal ? "writer" : "reader";
                     writer.WriteLine($"{Runtime}.CallbackDispatch.{definition.Name}(context, {member}, {argument});");
                     continue;
+                }
+
+                if (i > 0)
+                {
+                    writer.WriteLine();
                 }
 
                 writer.WriteLine($"// {call.Member}: priority {call.Priority}");

@@ -54,13 +54,13 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
 
     /// <summary>Adds <paramref name="callback"/> at the end of the registration order.</summary>
     /// <param name="callback">The callback.</param>
-    /// <exception cref="ArgumentException">It is already registered, or another callback has its state key.</exception>
+    /// <exception cref="ArgumentException">It is already registered, or it keeps state and another stateful callback has its state key.</exception>
     public void Add(ICallback callback) => Insert(_items.Count, callback);
 
     /// <summary>Inserts <paramref name="callback"/> at <paramref name="index"/> in the registration order.</summary>
     /// <param name="index">The position, from 0 to <see cref="Count"/>.</param>
     /// <param name="callback">The callback.</param>
-    /// <exception cref="ArgumentException">It is already registered, or another callback has its state key.</exception>
+    /// <exception cref="ArgumentException">It is already registered, or it keeps state and another stateful callback has its state key.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside 0..Count.</exception>
     public void Insert(int index, ICallback callback)
     {
@@ -204,9 +204,15 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
 
     internal static string Describe(ICallback callback) => callback.GetType().FullName ?? callback.GetType().Name;
 
+    /// <summary>
+    /// True when <paramref name="callback"/> keeps state in checkpoints. Only such callbacks need a
+    /// unique state key: several stateless instances of one class can run side by side.
+    /// </summary>
+    internal static bool HasState(ICallback callback) => (callback.Hooks & (HookMask.SaveState | HookMask.LoadState)) != 0;
+
     private void EnsureCanAdd(ICallback callback)
     {
-        string key = callback.StateKey;
+        string key = HasState(callback) ? callback.StateKey : string.Empty;
         for (int i = 0; i < _items.Count; i++)
         {
             ICallback existing = _items[i];
@@ -217,7 +223,7 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
                     nameof(callback));
             }
 
-            if (string.Equals(existing.StateKey, key, StringComparison.Ordinal))
+            if (HasState(existing) && HasState(callback) && string.Equals(existing.StateKey, key, StringComparison.Ordinal))
             {
                 throw new ArgumentException(
                     $"Callbacks '{Describe(existing)}' (position {i}) and '{Describe(callback)}' share the state key '{key}'; "

@@ -120,6 +120,7 @@ public sealed class Trainer
     private static void ValidateCallbacks(ICallbackDispatcher dispatcher)
     {
         var keys = new Dictionary<string, ICallback>(StringComparer.Ordinal);
+        var seen = new HashSet<ICallback>(ReferenceEqualityComparer.Instance);
         IReadOnlyList<ICallback> callbacks = dispatcher.Callbacks;
         for (int i = 0; i < callbacks.Count; i++)
         {
@@ -129,12 +130,21 @@ public sealed class Trainer
                 throw new ArgumentException($"Callback at position {i} of the dispatcher is null.", nameof(dispatcher));
             }
 
+            if (seen.Contains(callback))
+            {
+                throw new ArgumentException($"Callback '{CallbackCollection.Describe(callback)}' appears twice in the dispatcher; the same instance cannot run twice.", nameof(dispatcher));
+            }
+
+            seen.Add(callback);
+            if (!CallbackCollection.HasState(callback))
+            {
+                continue;
+            }
+
             if (keys.TryGetValue(callback.StateKey, out ICallback? other))
             {
                 throw new ArgumentException(
-                    ReferenceEquals(other, callback)
-                        ? $"Callback '{CallbackCollection.Describe(callback)}' appears twice in the dispatcher; the same instance cannot run twice."
-                        : $"Callbacks '{CallbackCollection.Describe(other)}' and '{CallbackCollection.Describe(callback)}' share the state key '{callback.StateKey}'.",
+                    $"Callbacks '{CallbackCollection.Describe(other)}' and '{CallbackCollection.Describe(callback)}' keep state under the same state key '{callback.StateKey}'.",
                     nameof(dispatcher));
             }
 

@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using DreamTrainer.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace DreamTrainer.Generators.Tests;
+
+/// <summary>Callbacks compiled with the generator, run through the real Trainer.</summary>
+public class FunctionalTests
+{
+    private const string Journaled = """
+        using System;
+        using System.Collections.Generic;
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public static class Journal
+        {
+            public static readonly List<string> Lines = new();
+        }
+
+        [Callback(Priority = 1)]
+        public sealed partial class Low
+        {
+            [OnTrainEpochStart] void Start(int epoch) => Journal.Lines.Add($"low.start({epoch})");
+            [OnTrainBatchEnd(Priority = 50)] void Batch(long globalStep) => Journal.Lines.Add($"low.batch({globalStep})");
+            [OnTrainEpochEnd] void End(MetricsView metrics, int epoch) => Journal.Lines.Add($"low.end({epoch},{metrics.Contains("val_loss")})");
+        }
+
+        [Callback(Priority = 10)]
+        public sealed partial class High
+        {
+            [OnTrainEpochStart] void Start(int epoch) => Journal.Lines.Add($"high.start({epoch})");
+            [OnTrainBatchEnd] void Batch(in StepOutput output, long globalStep) => Journal.Lines.Add($"high.batch({globalStep})");
+            [OnTrainEpochEnd] void End(int epoch) => Journal.Lines.Add($"high.end({epoch})");
+            [OnTrainEnd] void Done(TrainEndReason reason) => Journal.Lines.Add($"high.done({reason})");
+        }
+
+        public sealed partial class Plain
+        {
+            [OnTrainEpochStart] void First(int epoch) => Journal.Lines.Add($"plain.first({epoch})");
+            [OnTrainEpochStart] void Second() => Journal.Lines.Add("plain.second");
+        }
+
+        [CallbackPipeline]
+        public sealed partial class Pipeline
+        {
+            public Plain Plain { get; } = new();
+            public Low Low { get; } = new();
+            public High High { get; } = new();
+        }
+        """;
+
+    private static List<string> Lines(Assembly assembly) => (List<string>)assembly.GetType("Samples.Journal")!.GetField("Lines")!.GetValue(null)!;
+
+    private static ICallback New(Assembly assembly, string type) => (ICallback)Activator.CreateInstance(assembly.GetType(type)!)!;
+
+    [Fact]
+    public void Order_across_classes_follows_priority_then_registration_and_methods_run_in_declaration_order()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad(Journaled);
+        var callbacks = new CallbackCollection { New(assembly, "Samples.Plain"), New(assembly, "Samples.Low"), New(assembly, "Samples.High") };
+
+        new Trainer(new TrainerOptions { MaxEpochs = 1 }, callbacks).Fit(new ConstantModule(), new[] { 1, 2 }, new[] { 1 });
+
+        Assert.Equal(
+            new[]
+            {
+                "high.start(0)", "low.start(0)", "plain.first(0)", "plain.second",
+                "low.batch(0)", "high.batch(0)", "low.batch(1)", "high.batch(1)",
+                "high.end(0)", "low.end(0,True)", "high.done(Completed)",
+            },
+            Lines(assembly));
+    }
+
+    [Fact]
+    public void A_generated_pipeline_and_a_collection_of_the_same_callbacks_make_the_same_calls()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad(Journaled);
+        var pipeline = (ICallbackDispatcher)Activator.CreateInstance(assembly.GetType("Samples.Pipeline")!)!;
+        new Trainer(new TrainerOptions { MaxEpochs = 2 }, pipeline).Fit(new ConstantModule(), new[] { 1, 2, 3 }, new[] { 1 });
+        var fromPipeline = Lines(assembly).ToList();
+        Lines(assembly).Clear();
+
+        var collection = new CallbackCollection(pipeline.Callbacks);
+        new Trainer(new TrainerOptions { MaxEpochs = 2 }, collection).Fit(new ConstantModule(), new[] { 1, 2, 3 }, new[] { 1 });
+
+        Assert.Equal(fromPipeline, Lines(assembly));
+        Assert.Equal(25, fromPipeline.Count);
+        Assert.Equal(new[] { "Plain", "Low", "High" }, pipeline.Callbacks.Select(c => c.GetType().Name));
+    }
+
+    [Fact]
+    public void State_members_round_trip_through_a_checkpoint_and_resume()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad("""
+            using System.Collections.Generic;
+            using DreamTrainer;
+
+            namespace Samples;
+
+            public enum Mode { Min, Max }
+
+            public sealed partial class Counter
+            {
+                [CallbackState] public int Batches;
+                [CallbackState] public double Best = double.PositiveInfinity;
+                [CallbackState] public Mode Mode;
+                [CallbackState] public List<double> History { get; set; } = new();
+                [CallbackState] public float Scale;
+                [CallbackState] public int? BestEpoch;
+
+                [OnTrainBatchEnd] void Count() => Batches++;
+
+                [OnTrainEpochEnd]
+                void Track(int epoch, MetricsView metrics)
+                {
+                    History.Add(metrics["loss"]);
+                    Best = System.Math.Min(Best, metrics["loss"] - epoch);
+                    Mode = Mode.Max;
+                    Scale = 0.5f;
+                    BestEpoch = epoch;
+                }
+            }
+            """);
+        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            dynamic first = New(assembly, "Samples.Counter");
+            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { (ICallback)first });
+            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
+            trainer.SaveCheckpoint(path);
+
+            dynamic second = New(assembly, "Samples.Counter");
+            var resumed = new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { (ICallback)second });
+            resumed.Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
+
+            Assert.Equal(9, (int)second.Batches);
+            Assert.Equal(new[] { 0.5, 0.5, 0.5 }, (IEnumerable<double>)second.History);
+            Assert.Equal(-1.5, (double)second.Best);
+            Assert.Equal("Max", second.Mode.ToString());
+            Assert.Equal(0.5f, (float)second.Scale);
+            Assert.Equal(2, (int?)second.BestEpoch);
+            Assert.Empty(resumed.Context!.Warnings);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_README_example_compiles_and_runs()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad("""
+            using DreamTrainer;
+
+            [Callback(Priority = 10)]
+            public sealed partial class LossSpikeMonitor(double threshold)
+            {
+                [OnTrainBatchEnd]
+                void Check(TrainerContext trainer, in StepOutput output)
+                {
+                    if (output.Loss > threshold) trainer.Log("loss_spike", output.Loss);
+                }
+
+                [OnTrainEpochEnd]
+                void StopWhenGood(TrainerContext trainer, MetricsView metrics)
+                {
+                    if (metrics["val_loss"] < 0.01) trainer.RequestStop("val_loss below 0.01");
+                }
+            }
+            """);
+        var monitor = (ICallback)Activator.CreateInstance(assembly.GetType("LossSpikeMonitor")!, 0.1)!;
+
+        TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = 5 }, new CallbackCollection { monitor })
+            .Fit(new ConstantModule(), new[] { 1 }, new[] { 1 });
+
+        Assert.Equal(0.5, result.History[0]["loss_spike"]);
+        Assert.Equal(TrainEndReason.Stopped, result.Reason);
+        Assert.Equal("val_loss below 0.01", result.StopReason);
+        Assert.Equal(10, monitor.GetPriority(Hook.TrainBatchEnd));
+        Assert.Equal("LossSpikeMonitor", monitor.StateKey);
+    }
+
+    [Fact]
+    public void An_isolated_generated_callback_reports_and_training_goes_on()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad("""
+            using DreamTrainer;
+
+            [Callback(OnError = CallbackErrorPolicy.Isolate)]
+            public sealed partial class Flaky
+            {
+                [OnTrainEpochEnd] void Fail() => throw new System.InvalidOperationException("flaky");
+            }
+
+            [CallbackPipeline]
+            public sealed partial class Pipeline
+            {
+                public Flaky Flaky { get; } = new();
+            }
+            """);
+        var pipeline = (ICallbackDispatcher)Activator.CreateInstance(assembly.GetType("Pipeline")!)!;
+
+        TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = 3 }, pipeline).Fit(new ConstantModule(), new[] { 1 });
+
+        Assert.Equal(TrainEndReason.Completed, result.Reason);
+        Assert.Equal(3, result.Errors.Count);
+        Assert.Equal("flaky", result.Errors[0].Exception.Message);
+    }
+
+    /// <summary>Loss 0.5 on every training step, 0.001 on validation.</summary>
+    internal sealed class ConstantModule : ITrainingModule<int>
+    {
+        public StepResult TrainingStep(int batch, TrainerContext context) => 0.5;
+
+        public StepResult ValidationStep(int batch, TrainerContext context) => 0.001;
+    }
+}

@@ -1,0 +1,209 @@
+using DreamTrainer.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace DreamTrainer.Generators.Tests;
+
+/// <summary>What the generator writes, pinned by reviewed snapshots in Snapshots/.</summary>
+public class SnapshotTests
+{
+    private static void Check(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        (Compilation output, GeneratorDriverRunResult result) = TestCompilation.Generate(TestCompilation.Create(source));
+        Assert.Empty(TestCompilation.Problems(output));
+        Snapshot.VerifyGenerated(result, test: test);
+    }
+
+    [Fact]
+    public void One_hook() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        [Callback(Priority = 10)]
+        public sealed partial class LossSpikeMonitor(double threshold)
+        {
+            [OnTrainBatchEnd]
+            void Check(TrainerContext trainer, in StepOutput output)
+            {
+                if (output.Loss > threshold) trainer.Log("loss_spike", output.Loss);
+            }
+        }
+        """);
+
+    [Fact]
+    public void Every_hook() => Check("""
+        using System;
+        using DreamTrainer;
+
+        namespace Samples
+        {
+            public sealed partial class EveryHook
+            {
+                [OnTrainStart] void TrainStart(TrainerContext context) { }
+                [OnTrainEpochStart] void TrainEpochStart(TrainerContext context, int epoch) { }
+                [OnTrainBatchStart] void TrainBatchStart(TrainerContext context, int batchIndex, long globalStep) { }
+                [OnTrainBatchEnd] void TrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep) { }
+                [OnTrainEpochEnd] void TrainEpochEnd(TrainerContext context, int epoch, MetricsView metrics) { }
+                [OnTrainEnd] void TrainEnd(TrainerContext context, TrainEndReason reason) { }
+                [OnValidationStart] void ValidationStart(TrainerContext context) { }
+                [OnValidationEpochStart] void ValidationEpochStart(TrainerContext context, int epoch) { }
+                [OnValidationBatchStart] void ValidationBatchStart(TrainerContext context, int batchIndex, long globalStep) { }
+                [OnValidationBatchEnd] void ValidationBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep) { }
+                [OnValidationEpochEnd] void ValidationEpochEnd(TrainerContext context, int epoch, MetricsView metrics) { }
+                [OnValidationEnd] void ValidationEnd(TrainerContext context) { }
+                [OnException] void Failed(TrainerContext context, Exception exception) { }
+                [OnSaveState] void Save(TrainerContext context, CallbackStateWriter writer) { }
+                [OnLoadState] void Load(TrainerContext context, CallbackStateReader reader) { }
+            }
+        }
+        """);
+
+    [Fact]
+    public void Binding_orders() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public sealed partial class Bindings
+        {
+            [OnTrainBatchEnd] void NothingAtAll() { }
+            [OnTrainBatchEnd] void StepFirst(long globalStep, in StepOutput output, TrainerContext trainer) { }
+            [OnTrainBatchEnd] void ByValue(StepOutput output, int BatchIndex) { }
+            [OnTrainEpochEnd] void MetricsOnly(MetricsView metrics) { }
+            [OnTrainEpochEnd] void Reversed(MetricsView metrics, int epoch, TrainerContext context) { }
+        }
+        """);
+
+    [Fact]
+    public void Class_and_hook_priorities() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        [Callback(Priority = 5, OnError = CallbackErrorPolicy.Isolate, StateKey = "custom-key")]
+        public sealed partial class Prioritised
+        {
+            [OnTrainStart] void Start() { }
+            [OnTrainBatchEnd(Priority = 100)] void Fast() { }
+            [OnTrainEpochEnd(Priority = -1)] void Late() { }
+        }
+        """);
+
+    [Fact]
+    public void State_members() => Check("""
+        using System.Collections.Generic;
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public enum Mode { Min, Max }
+
+        public sealed partial class Stateful
+        {
+            [CallbackState] private int _wait;
+            [CallbackState(Name = "best_score")] private double _best = double.PositiveInfinity;
+            [CallbackState] public long Steps { get; set; }
+            [CallbackState] private float _scale;
+            [CallbackState] private bool _armed;
+            [CallbackState] private string _monitor = "val_loss";
+            [CallbackState] private Mode _mode;
+            [CallbackState] private int? _bestEpoch;
+            [CallbackState] private double[] _window = new double[3];
+            [CallbackState] private List<double> _history = new();
+
+            [OnTrainEpochEnd] void Count() => _wait++;
+            [OnSaveState] void SaveExtra(CallbackStateWriter writer) => writer.Write("extra", 1);
+        }
+        """);
+
+    [Fact]
+    public void Pipeline() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        [Callback(Priority = 1)]
+        public sealed partial class Logger
+        {
+            [OnTrainBatchEnd] void Log(in StepOutput output) { }
+            [OnTrainEpochEnd] void Epoch() { }
+        }
+
+        public sealed partial class Stopper
+        {
+            [CallbackState] private int _wait;
+            [OnTrainEpochEnd(Priority = 10)] void Check() { }
+        }
+
+        [CallbackPipeline]
+        public sealed partial class TrainingCallbacks
+        {
+            public Logger Logger { get; } = new();
+            private readonly Stopper _stopper = new();
+            public int Budget => 3;
+        }
+        """);
+
+    [Fact]
+    public void Nested_class() => Check("""
+        using DreamTrainer;
+
+        namespace Samples.Deep;
+
+        public static partial class Outer
+        {
+            internal partial class Middle<T>
+            {
+                private sealed partial class Inner
+                {
+                    [OnTrainEnd] void Done(TrainEndReason reason) { }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public void Global_namespace() => Check("""
+        using DreamTrainer;
+
+        internal sealed partial class TopLevel
+        {
+            [OnTrainStart] void Start() { }
+        }
+        """);
+
+    [Fact]
+    public void Inheritance() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public partial class BaseMonitor
+        {
+            [CallbackState] protected int Seen;
+            [OnTrainBatchEnd] protected void Count() => Seen++;
+            [OnTrainEnd] private void Close() { }
+        }
+
+        public sealed partial class DerivedMonitor : BaseMonitor
+        {
+            [OnTrainBatchEnd(Priority = 3)] void AlsoCount() { }
+            [CallbackState] private int _own;
+        }
+        """);
+
+    [Fact]
+    public void Generic_class_with_state_key_property() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public sealed partial class Tagged<T>(string name)
+        {
+            public string StateKey => "tagged/" + name;
+
+            [OnTrainEpochStart] void Start(int epoch) { }
+        }
+        """);
+}
