@@ -24,8 +24,9 @@ public sealed class CheckpointFile
     private const string ManifestEntry = "checkpoint.json";
     private const string ModelEntry = "model.bin";
 
-    private CheckpointFile(int epochsCompleted, long globalStep, Dictionary<string, double> metrics, JsonObject callbacks, byte[]? model)
+    private CheckpointFile(int epochsCompleted, long globalStep, Dictionary<string, double> metrics, JsonObject callbacks, byte[]? model, double[] learningRates)
     {
+        LearningRates = learningRates;
         EpochsCompleted = epochsCompleted;
         GlobalStep = globalStep;
         Metrics = metrics;
@@ -53,6 +54,9 @@ public sealed class CheckpointFile
             }
         }
     }
+
+    /// <summary>The learning rate of each parameter group when the checkpoint was written (empty without a learning-rate seam).</summary>
+    public IReadOnlyList<double> LearningRates { get; }
 
     internal JsonObject CallbackStates { get; }
 
@@ -94,6 +98,14 @@ public sealed class CheckpointFile
             }
         }
 
+        var learningRates = new List<double>();
+        if (manifest["learningRates"] is JsonArray rates)
+        {
+            var wrapper = new JsonObject { ["rates"] = rates.DeepClone() };
+            new CallbackStateReader(wrapper).TryRead("rates", out List<double>? decoded);
+            learningRates.AddRange(decoded ?? new List<double>());
+        }
+
         var callbacks = manifest["callbacks"] as JsonObject ?? new JsonObject();
         manifest.Remove("callbacks");
         byte[]? model = null;
@@ -110,7 +122,8 @@ public sealed class CheckpointFile
             manifest["globalStep"]?.GetValue<long>() ?? 0,
             metrics,
             callbacks,
-            model);
+            model,
+            learningRates.ToArray());
     }
 
     /// <summary>Writes the state of a run into <paramref name="path"/> atomically.</summary>
@@ -132,6 +145,17 @@ public sealed class CheckpointFile
         }
 
         manifest["metrics"] = metrics.Target;
+        if (context.LearningRates is { } learningRates)
+        {
+            var rates = new JsonArray();
+            for (int group = 0; group < learningRates.GroupCount; group++)
+            {
+                rates.Add(CallbackStateWriter.EncodeDouble(learningRates.GetLearningRate(group)));
+            }
+
+            manifest["learningRates"] = rates;
+        }
+
         var states = new CallbackStateWriter();
         callbacks.OnSaveState(context, states);
         manifest["callbacks"] = states.Target;
@@ -175,6 +199,14 @@ public sealed class CheckpointFile
             else
             {
                 context.Warn("The checkpoint holds model state but the module exposes no IModelStateControl; the model was not restored.");
+            }
+        }
+
+        if (context.LearningRates is { } learningRates)
+        {
+            for (int group = 0; group < Math.Min(learningRates.GroupCount, LearningRates.Count); group++)
+            {
+                learningRates.SetLearningRate(group, LearningRates[group]);
             }
         }
 

@@ -30,4 +30,7 @@ public interface ITrainingModule<in TBatch>
 
     /// <summary>The model-state seam. Default: the module, if it implements <see cref="IModelStateControl"/>.</summary>
     IModelStateControl? ModelState => this as IModelStateControl;
+
+    /// <summary>Gradient and parameter norms, when the engine computes them. Default: the module, if it implements <see cref="ITrainingDiagnostics"/>.</summary>
+    ITrainingDiagnostics? Diagnostics => this as ITrainingDiagnostics;
 }

@@ -111,10 +111,25 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(trainData);
         ValidateCallbacks(Callbacks);
 
-        var context = new TrainerContext(_options, module.Model, module.Optimizer, module.LearningRates, module.ModelState, cancellationToken);
+        var context = new TrainerContext(_options, module.Model, module.Optimizer, module.LearningRates, module.ModelState, cancellationToken, module.Diagnostics)
+        {
+            Callbacks = Callbacks,
+            TrainBatchCount = CountBatches(trainData, _options.LimitTrainBatches),
+        };
         Context = context;
         var loop = new Loop<TBatch>(this, context, module, trainData, validationData);
         return loop.Run(resumeFrom);
+    }
+
+    private static int CountBatches<TBatch>(IEnumerable<TBatch> data, int limit)
+    {
+        int count = data switch
+        {
+            ICollection<TBatch> collection => collection.Count,
+            IReadOnlyCollection<TBatch> collection => collection.Count,
+            _ => -1,
+        };
+        return count >= 0 && limit >= 0 ? Math.Min(count, limit) : count;
     }
 
     private static void ValidateCallbacks(ICallbackDispatcher dispatcher)
@@ -187,6 +202,7 @@ public sealed class Trainer
                     context.Epoch = resumeFrom.EpochsCompleted;
                     context.GlobalStep = resumeFrom.GlobalStep;
                     context.EpochsCompleted = resumeFrom.EpochsCompleted;
+                    context.IsResumed = true;
                     resumeFrom.RestoreInto(context, _callbacks);
                 }
 
@@ -238,6 +254,7 @@ public sealed class Trainer
                 context.Epoch = epoch;
                 context.MetricsStore.Clear();
                 context.Phase = TrainerPhase.Training;
+                context.IsValidationEpoch = _validationData is not null && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
                 _callbacks.OnTrainEpochStart(context, epoch);
 
                 TrainEndReason? ended = RunTrainingBatches();
@@ -246,7 +263,13 @@ public sealed class Trainer
                     return TrainEndReason.Cancelled;
                 }
 
-                if (_validationData is not null && (epoch + 1) % _options.ValidateEveryNEpochs == 0)
+                if (context.ImmediateStopRequested)
+                {
+                    // The weights are not worth evaluating (a NaN loss): no validation, no epoch end.
+                    return TrainEndReason.Stopped;
+                }
+
+                if (context.IsValidationEpoch)
                 {
                     if (!RunValidation(epoch))
                     {
@@ -260,8 +283,8 @@ public sealed class Trainer
                 }
 
                 context.Phase = TrainerPhase.Training;
-                _callbacks.OnTrainEpochEnd(context, epoch, context.Metrics);
                 context.EpochsCompleted = epoch + 1;
+                _callbacks.OnTrainEpochEnd(context, epoch, context.Metrics);
                 _history.Add(context.MetricsStore.ToDictionary());
                 WriteRequestedCheckpoint();
 

@@ -20,6 +20,7 @@ public sealed class TrainerContext
     private readonly List<Exception> _deferredFailures = new();
     private readonly List<string> _warnings = new();
     private readonly ILearningRateControl? _learningRates;
+    private readonly ITrainingDiagnostics? _diagnostics;
 
     internal TrainerContext(
         TrainerOptions options,
@@ -27,8 +28,10 @@ public sealed class TrainerContext
         object? optimizer,
         ILearningRateControl? learningRates,
         IModelStateControl? modelState,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ITrainingDiagnostics? diagnostics = null)
     {
+        _diagnostics = diagnostics;
         Options = options;
         Model = model;
         Optimizer = optimizer;
@@ -49,6 +52,21 @@ public sealed class TrainerContext
 
     /// <summary>The number of training steps completed so far.</summary>
     public long GlobalStep { get; internal set; }
+
+    /// <summary>The number of training batches per epoch, when the data says (a collection) and after <see cref="TrainerOptions.LimitTrainBatches"/>; -1 when unknown.</summary>
+    public int TrainBatchCount { get; internal set; } = -1;
+
+    /// <summary>True when this run resumed from a checkpoint (callbacks keep their loaded state instead of resetting).</summary>
+    public bool IsResumed { get; internal set; }
+
+    /// <summary>True when the current epoch runs (or ran) a validation pass, so <c>val_*</c> metrics are expected.</summary>
+    public bool IsValidationEpoch { get; internal set; }
+
+    /// <summary>True when a stop was requested with <c>immediately: true</c>: the current epoch ends without validation or epoch-end hooks.</summary>
+    public bool ImmediateStopRequested { get; private set; }
+
+    /// <summary>True when the engine can snapshot and restore weights (restore-best-weights).</summary>
+    public bool CanSnapshotWeights => ModelState is not null;
 
     /// <summary>How many epochs have run to their end (a resumed run starts here).</summary>
     public int EpochsCompleted { get; internal set; }
@@ -111,6 +129,11 @@ public sealed class TrainerContext
 
     internal IModelStateControl? ModelState { get; }
 
+    internal ILearningRateControl? LearningRates => _learningRates;
+
+    /// <summary>The run's dispatcher (set by the trainer), for checkpoints written by callbacks.</summary>
+    internal ICallbackDispatcher? Callbacks { get; set; }
+
     internal LossCell TrainLoss { get; }
 
     internal LossCell ValidationLoss { get; }
@@ -143,13 +166,20 @@ public sealed class TrainerContext
         return false;
     }
 
-    /// <summary>Asks the trainer to stop after the current step (the epoch still finishes its validation and end hooks, as in Keras).</summary>
+    /// <summary>
+    /// Asks the trainer to stop after the current step. By default the epoch still finishes its
+    /// validation and end hooks, as in Keras; with <paramref name="immediately"/> it ends at once
+    /// (no validation, no epoch end), for a run whose weights are no longer worth evaluating
+    /// (a NaN loss).
+    /// </summary>
     /// <param name="reason">Why, for the log and <see cref="TrainResult.StopReason"/>.</param>
+    /// <param name="immediately">Skip the rest of the epoch's hooks.</param>
     [TrainerControl]
-    public void RequestStop(string reason)
+    public void RequestStop(string reason, bool immediately = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         StopRequested = true;
+        ImmediateStopRequested |= immediately;
         _stopReasons.Add(reason);
         Logger.LogInformation("Stop requested at epoch {Epoch}, step {Step}: {Reason}", Epoch, GlobalStep, reason);
     }
@@ -203,6 +233,50 @@ public sealed class TrainerContext
         CheckpointRequested = true;
     }
 
+    /// <summary>Writes a checkpoint of the run to <paramref name="path"/> now, atomically (model, counters, learning rates, every callback's state).</summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="InvalidOperationException">The context is not part of a run.</exception>
+    [TrainerControl]
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ICallbackDispatcher callbacks = Callbacks ?? throw new InvalidOperationException("SaveCheckpoint needs a running trainer.");
+        CheckpointFile.Write(path, this, callbacks, EpochsCompleted);
+    }
+
+    /// <summary>Copies the current weights into memory through the engine's <see cref="IModelStateControl"/>.</summary>
+    /// <returns>An opaque snapshot for <see cref="RestoreWeights"/>.</returns>
+    /// <exception cref="InvalidOperationException">The engine exposes no model state.</exception>
+    public object CreateWeightsSnapshot() => RequireModelState().CreateSnapshot();
+
+    /// <summary>Restores weights from a snapshot made by <see cref="CreateWeightsSnapshot"/> (restore-best-weights).</summary>
+    /// <param name="snapshot">The snapshot.</param>
+    /// <exception cref="InvalidOperationException">The engine exposes no model state.</exception>
+    [TrainerControl]
+    public void RestoreWeights(object snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        RequireModelState().Restore(snapshot);
+    }
+
+    /// <summary>The gradient norm of the last step, when the engine computes it.</summary>
+    /// <param name="norm">The norm, or NaN.</param>
+    /// <returns>False when unavailable.</returns>
+    public bool TryGetGradientNorm(out double norm)
+    {
+        norm = double.NaN;
+        return _diagnostics is { } diagnostics && diagnostics.TryGetGradientNorm(out norm);
+    }
+
+    /// <summary>The parameter norm, when the engine computes it.</summary>
+    /// <param name="norm">The norm, or NaN.</param>
+    /// <returns>False when unavailable.</returns>
+    public bool TryGetParameterNorm(out double norm)
+    {
+        norm = double.NaN;
+        return _diagnostics is { } diagnostics && diagnostics.TryGetParameterNorm(out norm);
+    }
+
     /// <summary>
     /// Reports a failure the callback handled: it is logged, counted in the <c>callback_errors</c>
     /// metric and listed in <see cref="Errors"/>, and training goes on. The sanctioned alternative to
@@ -240,6 +314,10 @@ public sealed class TrainerContext
         _metrics.Log("callback_errors", _errors.Count, MetricReduction.Last);
         Logger.LogError(error.Exception, "Callback failure (training continues): {Error}", error.ToString());
     }
+
+    private IModelStateControl RequireModelState() =>
+        ModelState ?? throw new InvalidOperationException(
+            "The module exposes no model state: implement IModelStateControl on it or return one from ITrainingModule.ModelState.");
 
     private ILearningRateControl RequireLearningRates() =>
         _learningRates ?? throw new InvalidOperationException(

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DreamTrainer;
+
+/// <summary>
+/// Writes the training log as a JSON array, one object per epoch:
+/// <c>{"epoch": 0, "timestamp": "2026-11-21T05:00:00.0000000+00:00", "loss": 0.5, "val_loss": 0.4, …}</c>
+/// with every metric of the epoch (non-finite values as <c>null</c>). The file is rewritten
+/// atomically after each epoch. At the end of training it writes <c>&lt;name&gt;.summary.json</c>
+/// (total training time, epochs, end reason, final metrics) and prints a one-line summary.
+/// A resumed run keeps the entries of the epochs before the checkpoint.
+/// </summary>
+[Callback(Priority = -50)]
+public sealed partial class JsonTrainingLogger
+{
+    private static readonly JsonWriterOptions Indented = new() { Indented = true };
+
+    private readonly TextWriter? _output;
+    private readonly List<JsonObject> _entries = new();
+    private long _startTimestamp;
+
+    /// <summary>Creates the logger.</summary>
+    /// <param name="path">The JSON file to write.</param>
+    /// <param name="output">Where to print the end-of-training summary; null: silent.</param>
+    public JsonTrainingLogger(string path, TextWriter? output = null)
+    {
+        Path = Monitoring.RequirePath(path, nameof(path));
+        _output = output;
+    }
+
+    /// <summary>The JSON file.</summary>
+    public string Path { get; }
+
+    /// <summary>The summary file written at the end of training.</summary>
+    public string SummaryPath => System.IO.Path.ChangeExtension(Path, null) + ".summary.json";
+
+    /// <summary>The state key: one logger per file.</summary>
+    public string StateKey => "JsonTrainingLogger[" + System.IO.Path.GetFileName(Path) + "]";
+
+    /// <summary>Wall-clock time of the last finished run.</summary>
+    public TimeSpan TotalTime { get; private set; }
+
+    [OnTrainStart]
+    private void Start(TrainerContext context)
+    {
+        _startTimestamp = Stopwatch.GetTimestamp();
+        _entries.Clear();
+        if (context.IsResumed && File.Exists(Path))
+        {
+            // Keep the epochs the checkpoint covers; later ones are re-run.
+            if (JsonNode.Parse(File.ReadAllText(Path)) is JsonArray existing)
+            {
+                foreach (JsonNode? entry in existing)
+                {
+                    if (entry is JsonObject item && item["epoch"]?.GetValue<int>() < context.EpochsCompleted)
+                    {
+                        _entries.Add((JsonObject)item.DeepClone());
+                    }
+                }
+            }
+        }
+    }
+
+    [OnTrainEpochEnd]
+    private void Record(int epoch, MetricsView metrics)
+    {
+        var entry = new JsonObject
+        {
+            ["epoch"] = epoch,
+            ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        foreach (KeyValuePair<string, double> metric in metrics)
+        {
+            entry[metric.Key] = double.IsFinite(metric.Value) ? JsonValue.Create(metric.Value) : null;
+        }
+
+        _entries.Add(entry);
+        var array = new JsonArray();
+        foreach (JsonObject item in _entries)
+        {
+            array.Add(item.DeepClone());
+        }
+
+        Write(Path, array);
+    }
+
+    [OnTrainEnd]
+    private void Summarize(TrainerContext context, TrainEndReason reason)
+    {
+        TotalTime = Stopwatch.GetElapsedTime(_startTimestamp);
+        var final = new JsonObject();
+        if (_entries.Count > 0)
+        {
+            foreach (KeyValuePair<string, JsonNode?> metric in _entries[^1])
+            {
+                if (metric.Key is not "epoch" and not "timestamp")
+                {
+                    final[metric.Key] = metric.Value?.DeepClone();
+                }
+            }
+        }
+
+        var summary = new JsonObject
+        {
+            ["total_training_time_seconds"] = Math.Round(TotalTime.TotalSeconds, 3),
+            ["epochs"] = _entries.Count,
+            ["end_reason"] = reason.ToString(),
+            ["stop_reason"] = context.StopReason,
+            ["final_metrics"] = final,
+        };
+        Write(SummaryPath, summary);
+        _output?.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Training {reason.ToString().ToLowerInvariant()} after {_entries.Count} epoch(s) in {TotalTime.TotalSeconds:F1} s; log: {Path}"));
+    }
+
+    private static void Write(string path, JsonNode node) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new Utf8JsonWriter(stream, Indented);
+            node.WriteTo(writer);
+        });
+}

@@ -1,0 +1,92 @@
+using System;
+
+namespace DreamTrainer;
+
+/// <summary>A batch-end hook as a delegate (the output is passed by reference).</summary>
+/// <param name="context">The trainer context.</param>
+/// <param name="output">The step's output.</param>
+/// <param name="batchIndex">The batch index.</param>
+/// <param name="globalStep">The step index.</param>
+public delegate void BatchEndHook(TrainerContext context, in StepOutput output, int batchIndex, long globalStep);
+
+/// <summary>
+/// A callback made of delegates, for scripts and quick experiments (Keras' LambdaCallback):
+/// <c>new LambdaCallback { OnTrainEpochEnd = (trainer, epoch, metrics) => … }</c>. Only the hooks
+/// given a delegate are dispatched.
+/// </summary>
+/// <remarks>
+/// The one built-in written by hand instead of through the generator: which hooks it implements
+/// is known only at run time, from the delegates set, while a generated callback fixes them at
+/// compile time.
+/// </remarks>
+public sealed class LambdaCallback : ICallback
+{
+    /// <summary>Runs once before the first epoch.</summary>
+    public Action<TrainerContext>? OnTrainStart { get; init; }
+
+    /// <summary>Runs at each epoch start.</summary>
+    public Action<TrainerContext, int>? OnTrainEpochStart { get; init; }
+
+    /// <summary>Runs before each training step.</summary>
+    public Action<TrainerContext, int, long>? OnTrainBatchStart { get; init; }
+
+    /// <summary>Runs after each training step.</summary>
+    public BatchEndHook? OnTrainBatchEnd { get; init; }
+
+    /// <summary>Runs at each epoch end, after validation.</summary>
+    public Action<TrainerContext, int, MetricsView>? OnTrainEpochEnd { get; init; }
+
+    /// <summary>Runs when training ends.</summary>
+    public Action<TrainerContext, TrainEndReason>? OnTrainEnd { get; init; }
+
+    /// <summary>Runs after each validation step.</summary>
+    public BatchEndHook? OnValidationBatchEnd { get; init; }
+
+    /// <summary>Runs after the validation pass with <c>val_*</c> metrics.</summary>
+    public Action<TrainerContext, int, MetricsView>? OnValidationEpochEnd { get; init; }
+
+    /// <summary>Runs when a step or callback throws.</summary>
+    public Action<TrainerContext, Exception>? OnException { get; init; }
+
+    /// <summary>The priority of every hook (default 0).</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The error policy (default propagate).</summary>
+    public CallbackErrorPolicy ErrorPolicy { get; init; }
+
+    /// <summary>The state key (it keeps no state; set it only to tell instances apart in messages).</summary>
+    public string StateKey { get; init; } = nameof(LambdaCallback);
+
+    /// <summary>The hooks that have a delegate.</summary>
+    public HookMask Hooks =>
+        (OnTrainStart is null ? 0 : HookMask.TrainStart)
+        | (OnTrainEpochStart is null ? 0 : HookMask.TrainEpochStart)
+        | (OnTrainBatchStart is null ? 0 : HookMask.TrainBatchStart)
+        | (OnTrainBatchEnd is null ? 0 : HookMask.TrainBatchEnd)
+        | (OnTrainEpochEnd is null ? 0 : HookMask.TrainEpochEnd)
+        | (OnTrainEnd is null ? 0 : HookMask.TrainEnd)
+        | (OnValidationBatchEnd is null ? 0 : HookMask.ValidationBatchEnd)
+        | (OnValidationEpochEnd is null ? 0 : HookMask.ValidationEpochEnd)
+        | (OnException is null ? 0 : HookMask.Exception);
+
+    /// <inheritdoc/>
+    public int GetPriority(Hook hook) => Priority;
+
+    void ICallback.OnTrainStart(TrainerContext context) => OnTrainStart?.Invoke(context);
+
+    void ICallback.OnTrainEpochStart(TrainerContext context, int epoch) => OnTrainEpochStart?.Invoke(context, epoch);
+
+    void ICallback.OnTrainBatchStart(TrainerContext context, int batchIndex, long globalStep) => OnTrainBatchStart?.Invoke(context, batchIndex, globalStep);
+
+    void ICallback.OnTrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep) => OnTrainBatchEnd?.Invoke(context, in output, batchIndex, globalStep);
+
+    void ICallback.OnTrainEpochEnd(TrainerContext context, int epoch, MetricsView metrics) => OnTrainEpochEnd?.Invoke(context, epoch, metrics);
+
+    void ICallback.OnTrainEnd(TrainerContext context, TrainEndReason reason) => OnTrainEnd?.Invoke(context, reason);
+
+    void ICallback.OnValidationBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep) => OnValidationBatchEnd?.Invoke(context, in output, batchIndex, globalStep);
+
+    void ICallback.OnValidationEpochEnd(TrainerContext context, int epoch, MetricsView metrics) => OnValidationEpochEnd?.Invoke(context, epoch, metrics);
+
+    void ICallback.OnException(TrainerContext context, Exception exception) => OnException?.Invoke(context, exception);
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace DreamTrainer;
+
+/// <summary>
+/// Multiplies the learning rate by <c>factor</c> when a metric has not improved for
+/// <c>patience</c> epochs (Keras semantics: improvement means beating the best by more than
+/// <c>minDelta</c>; after a reduction, <c>cooldown</c> epochs pass before waiting resumes; the rate
+/// never goes below <c>minLearningRate</c>).
+/// </summary>
+public sealed partial class ReduceLROnPlateau
+{
+    private readonly TextWriter? _output;
+
+    [CallbackState]
+    private int _wait;
+
+    [CallbackState]
+    private int _cooldownCounter;
+
+    [CallbackState]
+    private double? _best;
+
+    /// <summary>Creates the callback; every argument is checked now.</summary>
+    /// <param name="monitor">The metric to watch.</param>
+    /// <param name="factor">The multiplier, between 0 and 1 (exclusive).</param>
+    /// <param name="patience">Epochs without improvement before reducing (0 or more).</param>
+    /// <param name="mode">Whether smaller or larger is better.</param>
+    /// <param name="minDelta">The least change that counts as an improvement.</param>
+    /// <param name="cooldown">Epochs after a reduction during which waiting does not count.</param>
+    /// <param name="minLearningRate">The floor of the learning rate.</param>
+    /// <param name="output">Where to print reductions; null: silent.</param>
+    public ReduceLROnPlateau(
+        string monitor = "val_loss",
+        double factor = 0.1,
+        int patience = 10,
+        MonitorMode mode = MonitorMode.Auto,
+        double minDelta = 1e-4,
+        int cooldown = 0,
+        double minLearningRate = 0,
+        TextWriter? output = null)
+    {
+        Monitoring.RequireName(monitor, nameof(monitor));
+        Monitoring.RequireFactor(factor, nameof(factor));
+        Monitoring.RequireNonNegative(patience, nameof(patience));
+        Monitoring.RequireMode(mode, nameof(mode));
+        Monitoring.RequireFinite(minDelta, nameof(minDelta));
+        Monitoring.RequireNonNegative(cooldown, nameof(cooldown));
+        if (!(minLearningRate >= 0) || !double.IsFinite(minLearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minLearningRate), minLearningRate, $"minLearningRate must be 0 or more and finite; it was {minLearningRate}.");
+        }
+
+        Monitor = monitor;
+        Factor = factor;
+        Patience = patience;
+        Mode = Monitoring.Resolve(mode, monitor);
+        MinDelta = Math.Abs(minDelta);
+        Cooldown = cooldown;
+        MinLearningRate = minLearningRate;
+        _output = output;
+    }
+
+    /// <summary>The metric watched.</summary>
+    public string Monitor { get; }
+
+    /// <summary>The multiplier.</summary>
+    public double Factor { get; }
+
+    /// <summary>Epochs without improvement before reducing.</summary>
+    public int Patience { get; }
+
+    /// <summary>The resolved mode.</summary>
+    public MonitorMode Mode { get; }
+
+    /// <summary>The least change that counts as an improvement.</summary>
+    public double MinDelta { get; }
+
+    /// <summary>Epochs of cooldown after a reduction.</summary>
+    public int Cooldown { get; }
+
+    /// <summary>The floor of the learning rate.</summary>
+    public double MinLearningRate { get; }
+
+    /// <summary>Epochs since the last improvement.</summary>
+    public int Wait => _wait;
+
+    /// <summary>Cooldown epochs left.</summary>
+    public int CooldownCounter => _cooldownCounter;
+
+    /// <summary>The state key: one plateau scheduler per monitored metric.</summary>
+    public string StateKey => "ReduceLROnPlateau[" + Monitor + "]";
+
+    [OnTrainStart]
+    private void Start(TrainerContext context)
+    {
+        if (!context.IsResumed)
+        {
+            _wait = 0;
+            _cooldownCounter = 0;
+            _best = null;
+        }
+    }
+
+    [OnTrainEpochEnd]
+    private void Check(TrainerContext context, int epoch, MetricsView metrics)
+    {
+        if (!Monitoring.TryRead("ReduceLROnPlateau", Monitor, context, metrics, epoch, out double current))
+        {
+            return;
+        }
+
+        // Keras' order: count the cooldown down first, then test it again after the comparison.
+        if (_cooldownCounter > 0)
+        {
+            _cooldownCounter--;
+            _wait = 0;
+        }
+
+        if (_best is not { } best || (Mode == MonitorMode.Min ? current < best - MinDelta : current > best + MinDelta))
+        {
+            _best = current;
+            _wait = 0;
+            return;
+        }
+
+        if (_cooldownCounter > 0)
+        {
+            return;
+        }
+
+        _wait++;
+        if (_wait < Patience)
+        {
+            return;
+        }
+
+        double old = context.LearningRate;
+        if (old > MinLearningRate)
+        {
+            double reduced = Math.Max(old * Factor, MinLearningRate);
+            context.SetLearningRate(reduced);
+            _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {reduced}."));
+            _cooldownCounter = Cooldown;
+            _wait = 0;
+        }
+    }
+}
