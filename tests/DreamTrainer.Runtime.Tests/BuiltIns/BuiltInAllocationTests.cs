@@ -1,0 +1,100 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace DreamTrainer.Tests.BuiltIns;
+
+/// <summary>The built-ins keep a training step allocation-free (epoch-end work may allocate).</summary>
+[Collection(nameof(AllocationTests))]
+public class BuiltInAllocationTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "dt-alloc-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_training_step_with_progress_bar_lr_monitor_early_stopping_and_checkpoints_allocates_nothing()
+    {
+        var bar = new ProgressBar(refreshRate: 10, output: new DiscardingWriter(), interactive: false, redirectedIntervalSeconds: 0);
+        var meter = new StepMeter(firstStep: 2_000, lastStep: 12_000);
+        var callbacks = new CallbackCollection
+        {
+            bar,
+            new LearningRateMonitor(LoggingInterval.Step, logMomentum: true),
+            new EarlyStoppingCallback(patience: 3),
+            new CheckpointCallback(_directory),
+            meter,
+        };
+        var trainer = new Trainer(new TrainerOptions { MaxEpochs = 1 }, callbacks);
+        int[] batches = Data.Batches(13_000);
+        var module = new ScriptedModule(new[] { 1.0 });
+
+        trainer.Fit(module, batches, new[] { 1 });
+        TrainResult result = trainer.Fit(module, batches, new[] { 1 });
+
+        Assert.True(meter.Measured);
+        Assert.Equal(0, meter.AllocatedBytes);
+        Assert.Equal(2_600, bar.Refreshes);
+        Assert.Equal(13_000, result.GlobalStep);
+        Assert.True(File.Exists(Path.Combine(_directory, CheckpointCallback.LastFileName)));
+    }
+
+    /// <summary>A writer that drops what it is given without allocating (Console.Out in CI goes to a pipe).</summary>
+    private sealed class DiscardingWriter : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+        }
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+        }
+    }
+
+    private sealed class StepMeter : ICallback
+    {
+        private readonly long _first;
+        private readonly long _last;
+        private long _start;
+
+        public StepMeter(long firstStep, long lastStep)
+        {
+            _first = firstStep;
+            _last = lastStep;
+        }
+
+        public long AllocatedBytes { get; private set; } = -1;
+
+        public bool Measured { get; private set; }
+
+        public HookMask Hooks => HookMask.TrainBatchEnd;
+
+        public string StateKey => "meter";
+
+        public CallbackErrorPolicy ErrorPolicy => CallbackErrorPolicy.Propagate;
+
+        public int GetPriority(Hook hook) => -1000;
+
+        public void OnTrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
+        {
+            if (globalStep % 13_000 == _first)
+            {
+                Measured = false;
+                _start = GC.GetAllocatedBytesForCurrentThread();
+            }
+            else if (globalStep % 13_000 == _last)
+            {
+                AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - _start;
+                Measured = true;
+            }
+        }
+    }
+}
