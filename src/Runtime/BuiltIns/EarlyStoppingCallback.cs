@@ -159,7 +159,7 @@ public sealed partial class EarlyStoppingCallback
             _stoppedEpoch = epoch;
             context.RequestStop(string.Create(
                 CultureInfo.InvariantCulture,
-                $"EarlyStopping: {Monitor} did not improve by more than {MinDelta} for {_wait} epoch(s); best {Monitoring.Format(_best ?? double.NaN)} at epoch {_bestEpoch}."));
+                $"EarlyStopping: {Monitor} did not improve by more than {MinDelta} for {_wait} epoch(s); best {Monitoring.Format(_best ?? double.NaN)} in epoch {_bestEpoch + 1}."));
         }
     }
 

@@ -26,7 +26,7 @@ public class EarlyStoppingTests
         Assert.Equal(1, callback.BestEpoch);
         Assert.Equal(3, callback.Wait);
         Assert.Contains("val_loss did not improve", result.StopReason, StringComparison.Ordinal);
-        Assert.Contains("best 0.5 at epoch 1", result.StopReason, StringComparison.Ordinal);
+        Assert.Contains("best 0.5 in epoch 2", result.StopReason, StringComparison.Ordinal);
     }
 
     [Fact]
