@@ -146,6 +146,32 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Pipeline_with_optional_members() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public sealed partial class Schedule
+        {
+            [OnTrainEpochStart(Priority = 5)] void Apply(int epoch) { }
+        }
+
+        public sealed partial class Stopper
+        {
+            [CallbackState] private int _wait;
+            [OnTrainEpochEnd] void Check() { }
+        }
+
+        [CallbackPipeline]
+        public sealed partial class Exercise
+        {
+            public Schedule? Schedule { get; set; }
+            public Stopper Stopper { get; } = new();
+            public Stopper? Spare { get; set; }
+        }
+        """);
+
+    [Fact]
     public void Nested_class() => Check("""
         using DreamTrainer;
 

@@ -4,12 +4,14 @@ namespace DreamTrainer.Generators.Models;
 
 /// <summary>A callback member of a pipeline.</summary>
 /// <param name="Name">The field or property.</param>
-internal sealed record PipelineMember(string Name);
+/// <param name="IsOptional">Declared nullable: skipped while null instead of failing the run.</param>
+internal sealed record PipelineMember(string Name, bool IsOptional);
 
 /// <summary>One direct call in a pipeline hook.</summary>
 /// <param name="Member">The member to call.</param>
 /// <param name="Priority">Its priority for this hook (shown in a comment).</param>
-internal sealed record PipelineCall(string Member, int Priority);
+/// <param name="IsOptional">The member is nullable: call it only when set.</param>
+internal sealed record PipelineCall(string Member, int Priority, bool IsOptional);
 
 /// <summary>A hook of the pipeline: the members to call, sorted at compile time.</summary>
 /// <param name="Ordinal">The hook's ordinal.</param>

@@ -21,15 +21,7 @@ internal static class PipelineEmitter
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DreamTrainer.Generators\", \"{ScopeEmitter.Version}\")]");
         writer.OpenBlock($"partial {type.Keyword} {type.Name}{type.TypeParameters} : {Runtime}.ICallbackDispatcher");
 
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public global::System.Collections.Generic.IReadOnlyList<{Runtime}.ICallback> Callbacks => new {Runtime}.ICallback[]");
-        writer.WriteLine("{");
-        foreach (PipelineMember member in model.Members)
-        {
-            writer.WriteLine($"    this.{member.Name} ?? throw new global::System.InvalidOperationException(\"Callback member '{member.Name}' of pipeline {model.Scope.FullName} is null.\"),");
-        }
-
-        writer.WriteLine("};");
+        EmitCallbacks(writer, model);
 
         foreach (PipelineHook hook in model.Hooks)
         {
@@ -40,26 +32,22 @@ internal static class PipelineEmitter
             for (int i = 0; i < hook.Calls.Count; i++)
             {
                 PipelineCall call = hook.Calls[i];
-                string member = "this." + call.Member;
-                if (hook.Ordinal == HookCatalog.SaveStateOrdinal || hook.Ordinal == HookCatalog.LoadStateOrdinal)
-                {
-                    string argument = hook.Ordinal == HookCatalog.SaveStateOrdinal ? "writer" : "reader";
-                    writer.WriteLine($"{Runtime}.CallbackDispatch.{definition.Name}(context, {member}, {argument});");
-                    continue;
-                }
-
                 if (i > 0)
                 {
                     writer.WriteLine();
                 }
 
-                writer.WriteLine($"// {call.Member}: priority {call.Priority}");
-                writer.OpenBlock("try");
-                writer.WriteLine($"(({Runtime}.ICallback){member}).{definition.MethodName}({ScopeEmitter.ForwardArguments(definition)});");
-                writer.CloseBlock();
-                writer.OpenBlock("catch (global::System.Exception failure)");
-                writer.WriteLine($"{Runtime}.CallbackDispatch.HandleFailure(context, {member}, {Runtime}.Hook.{definition.Name}, failure);");
-                writer.CloseBlock();
+                if (call.IsOptional)
+                {
+                    // Nullable members are optional: skipped while null.
+                    writer.OpenBlock($"if (this.{call.Member} is {{ }} {LocalName(call.Member)})");
+                    EmitCall(writer, hook, call, LocalName(call.Member));
+                    writer.CloseBlock();
+                }
+                else
+                {
+                    EmitCall(writer, hook, call, "this." + call.Member);
+                }
             }
 
             writer.CloseBlock();
@@ -68,5 +56,79 @@ internal static class PipelineEmitter
         writer.CloseBlock();
         ScopeEmitter.CloseScope(writer, model.Scope);
         return writer.ToString();
+    }
+
+    private static void EmitCallbacks(SourceWriter writer, PipelineModel model)
+    {
+        writer.WriteLine("/// <inheritdoc/>");
+        string type = $"global::System.Collections.Generic.IReadOnlyList<{Runtime}.ICallback>";
+        bool anyOptional = false;
+        foreach (PipelineMember member in model.Members)
+        {
+            anyOptional |= member.IsOptional;
+        }
+
+        if (!anyOptional)
+        {
+            writer.WriteLine($"public {type} Callbacks => new {Runtime}.ICallback[]");
+            writer.WriteLine("{");
+            foreach (PipelineMember member in model.Members)
+            {
+                writer.WriteLine($"    {Required(member, model)},");
+            }
+
+            writer.WriteLine("};");
+            return;
+        }
+
+        writer.OpenBlock($"public {type} Callbacks");
+        writer.OpenBlock("get");
+        writer.WriteLine($"var callbacks = new global::System.Collections.Generic.List<{Runtime}.ICallback>({model.Members.Count});");
+        foreach (PipelineMember member in model.Members)
+        {
+            if (member.IsOptional)
+            {
+                writer.OpenBlock($"if (this.{member.Name} is {{ }} {LocalName(member.Name)})");
+                writer.WriteLine($"callbacks.Add({LocalName(member.Name)});");
+                writer.CloseBlock();
+            }
+            else
+            {
+                writer.WriteLine($"callbacks.Add({Required(member, model)});");
+            }
+        }
+
+        writer.WriteLine("return callbacks;");
+        writer.CloseBlock();
+        writer.CloseBlock();
+    }
+
+    private static string Required(PipelineMember member, PipelineModel model) =>
+        $"this.{member.Name} ?? throw new global::System.InvalidOperationException(\"Callback member '{member.Name}' of pipeline {model.Scope.FullName} is null.\")";
+
+    private static void EmitCall(SourceWriter writer, PipelineHook hook, PipelineCall call, string target)
+    {
+        HookDefinition definition = HookCatalog.All[hook.Ordinal];
+        if (hook.Ordinal == HookCatalog.SaveStateOrdinal || hook.Ordinal == HookCatalog.LoadStateOrdinal)
+        {
+            string argument = hook.Ordinal == HookCatalog.SaveStateOrdinal ? "writer" : "reader";
+            writer.WriteLine($"{Runtime}.CallbackDispatch.{definition.Name}(context, {target}, {argument});");
+            return;
+        }
+
+        writer.WriteLine($"// {call.Member}: priority {call.Priority}");
+        writer.OpenBlock("try");
+        writer.WriteLine($"(({Runtime}.ICallback){target}).{definition.MethodName}({ScopeEmitter.ForwardArguments(definition)});");
+        writer.CloseBlock();
+        writer.OpenBlock("catch (global::System.Exception failure)");
+        writer.WriteLine($"{Runtime}.CallbackDispatch.HandleFailure(context, {target}, {Runtime}.Hook.{definition.Name}, failure);");
+        writer.CloseBlock();
+    }
+
+    /// <summary>A local for an optional member: its name in camel case, prefixed so it never meets a parameter.</summary>
+    private static string LocalName(string member)
+    {
+        string stem = member.TrimStart('_');
+        return "optional" + (stem.Length == 0 ? "Member" : char.ToUpperInvariant(stem[0]) + stem.Substring(1));
     }
 }

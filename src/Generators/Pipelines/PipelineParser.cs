@@ -28,7 +28,7 @@ internal static class PipelineParser
         }
 
         var members = new List<PipelineMember>();
-        var perHook = new List<(int Priority, int Order, string Member)>[HookCatalog.All.Length];
+        var perHook = new List<(int Priority, int Order, PipelineMember Member)>[HookCatalog.All.Length];
         foreach (ISymbol member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -44,12 +44,13 @@ internal static class PipelineParser
             }
 
             int order = members.Count;
-            members.Add(new PipelineMember(member.Name));
+            var pipelineMember = new PipelineMember(member.Name, memberType.NullableAnnotation == NullableAnnotation.Annotated);
+            members.Add(pipelineMember);
             for (int ordinal = 0; ordinal < hooks.Mask.Length; ordinal++)
             {
                 if (hooks.Mask[ordinal])
                 {
-                    (perHook[ordinal] ??= new List<(int, int, string)>()).Add((hooks.Priorities[ordinal], order, member.Name));
+                    (perHook[ordinal] ??= new List<(int, int, PipelineMember)>()).Add((hooks.Priorities[ordinal], order, pipelineMember));
                 }
             }
         }
@@ -62,12 +63,12 @@ internal static class PipelineParser
         var pipelineHooks = new List<PipelineHook>();
         for (int ordinal = 0; ordinal < perHook.Length; ordinal++)
         {
-            var calls = perHook[ordinal] ?? new List<(int Priority, int Order, string Member)>();
+            var calls = perHook[ordinal] ?? new List<(int Priority, int Order, PipelineMember Member)>();
             calls.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
             var ordered = new List<PipelineCall>();
-            foreach ((int priority, _, string name) in calls)
+            foreach ((int priority, _, PipelineMember member) in calls)
             {
-                ordered.Add(new PipelineCall(name, priority));
+                ordered.Add(new PipelineCall(member.Name, priority, member.IsOptional));
             }
 
             pipelineHooks.Add(new PipelineHook(ordinal, ordered.ToEquatableArray()));
