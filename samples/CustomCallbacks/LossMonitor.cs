@@ -29,6 +29,8 @@ public sealed partial class LossMonitor(TextWriter log, int everyNSteps = 20, do
         }
 
         _average = double.IsNaN(_average) ? loss : (0.9 * _average) + (0.1 * loss);
+#pragma warning disable DT0401 // Formatting allocates, but only on the 1-in-everyNSteps steps that report.
         log.WriteLine($"  step {globalStep + 1,5}: loss {loss:F4} (running {_average:F4})");
+#pragma warning restore DT0401
     }
 }

@@ -30,7 +30,9 @@ public sealed partial class TerminateOnNaN
         }
 
         TerminatedAtStep = globalStep;
+#pragma warning disable DT0401 // Runs once, on the step that ends the run; finite steps return above.
         _output?.WriteLine($"Batch {batchIndex}: Invalid loss, terminating training");
         context.RequestStop($"TerminateOnNaN: loss was {loss} at step {globalStep} (epoch {context.Epoch}, batch {batchIndex}).", immediately: true);
+#pragma warning restore DT0401
     }
 }

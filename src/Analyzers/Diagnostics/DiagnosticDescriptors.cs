@@ -1,0 +1,84 @@
+using Microsoft.CodeAnalysis;
+
+namespace DreamTrainer.Analyzers.Diagnostics;
+
+/// <summary>
+/// Every diagnostic DreamTrainer reports, with fixed ids. DT01xx: declarations the generator cannot
+/// wire; DT02xx: trainer-state mutation; DT03xx: swallowed exceptions; DT04xx: allocation on the
+/// per-batch path. Each links to docs/diagnostics/&lt;id&gt;.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    public const string DeclarationCategory = "DreamTrainer.Declaration";
+    public const string CorrectnessCategory = "DreamTrainer.Correctness";
+    public const string PerformanceCategory = "DreamTrainer.Performance";
+
+    private const string HelpBase = "https://github.com/DreamTrainer/DreamTrainer.Generators/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor CallbackNotPartial = Create(
+        "DT0101",
+        "Callback class must be partial",
+        "'{0}' has hook methods but {1} is not partial; add 'partial' so the generator can implement ICallback",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnbindableParameter = Create(
+        "DT0102",
+        "Hook parameter cannot be bound",
+        "Parameter '{0}' of '{1}' cannot be bound in {2}; the hook offers: {3}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidHookMethod = Create(
+        "DT0103",
+        "Hook method cannot be called as a hook",
+        "'{0}' cannot be a {1} hook: {2}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DuplicateStateKey = Create(
+        "DT0104",
+        "Duplicate callback state key",
+        "State key '{0}' of '{1}' is also used by '{2}'; checkpoints could not tell their state apart",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor PipelineMemberNotCallback = Create(
+        "DT0105",
+        "Pipeline member is not a callback",
+        "Member '{0}' of pipeline '{1}' has type '{2}', which is not a generated callback; the pipeline would never call it",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedStateMember = Create(
+        "DT0106",
+        "Callback state member cannot be saved",
+        "[CallbackState] member '{0}' {1}; it would not survive a checkpoint",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MutatesTrainerState = Create(
+        "DT0201",
+        "Callback mutates trainer state",
+        "{0} changes trainer state outside the sanctioned controls; use RequestStop, Log, SetLearningRate, RequestCheckpoint or ReportError",
+        CorrectnessCategory,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SwallowsException = Create(
+        "DT0301",
+        "Callback swallows an exception",
+        "This catch {0}; rethrow with 'throw;' or hand the exception to the trainer with ReportError",
+        CorrectnessCategory,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor AllocatesInBatchHook = Create(
+        "DT0401",
+        "Allocation in a per-batch hook",
+        "{0} allocates in {1}, which runs on every batch; hoist it out of the per-batch path, or suppress DT0401 where it runs only rarely",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, params string[] tags) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md", customTags: tags);
+}

@@ -1,0 +1,105 @@
+using System.Collections.Generic;
+using DreamTrainer.Contract;
+using Microsoft.CodeAnalysis;
+
+namespace DreamTrainer.Analyzers.Diagnostics;
+
+/// <summary>The contract's symbols, resolved once per compilation.</summary>
+internal sealed class KnownSymbols
+{
+    private readonly Dictionary<INamedTypeSymbol, HookDefinition> _hooks = new(SymbolEqualityComparer.Default);
+
+    private KnownSymbols(Compilation compilation, INamedTypeSymbol context)
+    {
+        Context = context;
+        TrainerControl = compilation.GetTypeByMetadataName(HookCatalog.TrainerControlAttributeMetadataName);
+        CallbackAttribute = compilation.GetTypeByMetadataName(HookCatalog.CallbackAttributeMetadataName);
+        CallbackState = compilation.GetTypeByMetadataName(HookCatalog.CallbackStateAttributeMetadataName);
+        CallbackPipeline = compilation.GetTypeByMetadataName(HookCatalog.CallbackPipelineAttributeMetadataName);
+        GeneratedCallback = compilation.GetTypeByMetadataName(HookCatalog.GeneratedCallbackAttributeMetadataName);
+        Exception = compilation.GetTypeByMetadataName("System.Exception");
+        Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        foreach (HookDefinition hook in HookCatalog.All)
+        {
+            if (compilation.GetTypeByMetadataName(hook.AttributeMetadataName) is { } attribute)
+            {
+                _hooks[attribute] = hook;
+            }
+        }
+    }
+
+    public INamedTypeSymbol Context { get; }
+
+    public INamedTypeSymbol? TrainerControl { get; }
+
+    public INamedTypeSymbol? CallbackAttribute { get; }
+
+    public INamedTypeSymbol? CallbackState { get; }
+
+    public INamedTypeSymbol? CallbackPipeline { get; }
+
+    public INamedTypeSymbol? GeneratedCallback { get; }
+
+    public INamedTypeSymbol? Exception { get; }
+
+    public INamedTypeSymbol? Enumerable { get; }
+
+    /// <summary>Null when the compilation does not reference the DreamTrainer runtime.</summary>
+    public static KnownSymbols? Create(Compilation compilation) =>
+        compilation.GetTypeByMetadataName(HookCatalog.ContextMetadataName) is { } context ? new KnownSymbols(compilation, context) : null;
+
+    /// <summary>The hooks <paramref name="method"/> is marked with, with their attributes.</summary>
+    public IEnumerable<(HookDefinition Hook, AttributeData Attribute)> HooksOf(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } type && _hooks.TryGetValue(type, out HookDefinition? hook))
+            {
+                yield return (hook, attribute);
+            }
+        }
+    }
+
+    public bool IsHookAttribute(INamedTypeSymbol? type) => type is not null && _hooks.ContainsKey(type);
+
+    /// <summary>True when <paramref name="type"/> declares (or inherits) a hook method: a callback class.</summary>
+    public bool IsCallbackClass(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers())
+            {
+                if (member is IMethodSymbol method)
+                {
+                    foreach (AttributeData attribute in method.GetAttributes())
+                    {
+                        if (IsHookAttribute(attribute.AttributeClass))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public bool Has(ISymbol symbol, INamedTypeSymbol? attribute)
+    {
+        if (attribute is null)
+        {
+            return false;
+        }
+
+        foreach (AttributeData data in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using DreamTrainer.Analyzers.Diagnostics;
+using DreamTrainer.Contract;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace DreamTrainer.Analyzers.Rules;
+
+/// <summary>
+/// DT0101–DT0106: declarations the generator cannot wire — a callback that is not partial, a
+/// parameter that cannot bind, a method that cannot be a hook, duplicate state keys, a pipeline
+/// member that is not a callback, a state member that cannot be saved. These are the things the
+/// generator skips silently, so each is an error here.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.CallbackNotPartial,
+        DiagnosticDescriptors.UnbindableParameter,
+        DiagnosticDescriptors.InvalidHookMethod,
+        DiagnosticDescriptors.DuplicateStateKey,
+        DiagnosticDescriptors.PipelineMemberNotCallback,
+        DiagnosticDescriptors.UnsupportedStateMember);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (KnownSymbols.Create(start.Compilation) is not { } known)
+            {
+                return;
+            }
+
+            var stateKeys = new ConcurrentBag<(string Key, INamedTypeSymbol Type, Location Location)>();
+            start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, known), SymbolKind.Method);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, stateKeys), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbol => AnalyzeStateMember(symbol, known), SymbolKind.Field, SymbolKind.Property);
+            start.RegisterCompilationEndAction(end => ReportDuplicateKeys(end, stateKeys));
+        });
+    }
+
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSymbols known)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        foreach ((HookDefinition hook, AttributeData _) in known.HooksOf(method))
+        {
+            Location location = method.Locations.FirstOrDefault() ?? Location.None;
+            string? problem = HookBinder.CheckShape(method) switch
+            {
+                HookShapeProblem.Static => "it is static; hooks run on the callback instance",
+                HookShapeProblem.Generic => "it is generic; the trainer cannot choose its type arguments",
+                HookShapeProblem.Async => "it is async; hooks run synchronously on the training thread (TorchSharp's DisposeScope is per thread)",
+                HookShapeProblem.ReturnsValue => $"it returns '{method.ReturnType.ToDisplayString()}'; hooks return void",
+                HookShapeProblem.Abstract => "it is abstract; give it a body",
+                _ => null,
+            };
+            if (problem is null && method.MethodKind != MethodKind.Ordinary)
+            {
+                problem = "only ordinary methods can be hooks";
+            }
+
+            if (problem is null && method.ContainingType.TypeKind != TypeKind.Class)
+            {
+                problem = $"it is declared in a {method.ContainingType.TypeKind.ToString().ToLowerInvariant()}; callbacks are classes";
+            }
+
+            if (problem is null && method.ContainingType.IsStatic)
+            {
+                problem = "its class is static; callbacks are instances";
+            }
+
+            if (problem is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidHookMethod, location, method.Name, hook.MethodName, problem));
+                continue;
+            }
+
+            if (HookBinder.Bind(method, hook, out BindFailure? failure) is null && failure is not null)
+            {
+                Location parameterLocation = failure.Parameter.Locations.FirstOrDefault() ?? location;
+                string why = failure.Parameter.RefKind is RefKind.Ref or RefKind.Out ? $"{failure.Parameter.RefKind.ToString().ToLowerInvariant()} parameters cannot bind" : failure.Offered;
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.UnbindableParameter,
+                    parameterLocation,
+                    $"{failure.Parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {failure.Parameter.Name}",
+                    method.Name,
+                    hook.MethodName,
+                    why));
+            }
+        }
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known, ConcurrentBag<(string, INamedTypeSymbol, Location)> stateKeys)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        bool declaresHooks = type.GetMembers().OfType<IMethodSymbol>().Any(m => known.HooksOf(m).Any());
+        if (declaresHooks && type.TypeKind == TypeKind.Class && !type.IsStatic)
+        {
+            ReportNotPartial(context, type);
+            if (ExplicitStateKey(type, known) is { } key)
+            {
+                stateKeys.Add((key.Key, type, key.Location));
+            }
+        }
+
+        if (known.Has(type, known.CallbackPipeline))
+        {
+            if (type.TypeKind == TypeKind.Class)
+            {
+                ReportNotPartial(context, type);
+            }
+
+            AnalyzePipelineMembers(context, type, known);
+        }
+    }
+
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (SyntaxReference reference in current.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
+                    && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    string which = SymbolEqualityComparer.Default.Equals(current, type) ? "it" : $"its containing type '{current.Name}'";
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackNotPartial, declaration.Identifier.GetLocation(), type.Name, which));
+                }
+            }
+        }
+    }
+
+    private static void AnalyzePipelineMembers(SymbolAnalysisContext context, INamedTypeSymbol pipeline, KnownSymbols known)
+    {
+        foreach (ISymbol member in pipeline.GetMembers())
+        {
+            ITypeSymbol? memberType = member switch
+            {
+                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false, IsConst: false } field => field.Type,
+                IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: not null } property => property.Type,
+                _ => null,
+            };
+            if (memberType is null || memberType.TypeKind == TypeKind.Error)
+            {
+                continue;
+            }
+
+            bool isCallback = memberType is INamedTypeSymbol named
+                && (known.Has(named, known.GeneratedCallback) || (named.DeclaringSyntaxReferences.Length > 0 && known.IsCallbackClass(named)));
+            if (!isCallback)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.PipelineMemberNotCallback,
+                    member.Locations.FirstOrDefault() ?? Location.None,
+                    member.Name,
+                    pipeline.Name,
+                    memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+            }
+        }
+    }
+
+    private static void AnalyzeStateMember(SymbolAnalysisContext context, KnownSymbols known)
+    {
+        ISymbol member = context.Symbol;
+        if (!known.Has(member, known.CallbackState))
+        {
+            return;
+        }
+
+        string? problem = member switch
+        {
+            _ when member.IsStatic => "is static; state belongs to the callback instance",
+            IFieldSymbol { IsConst: true } => "is a constant",
+            IFieldSymbol { IsReadOnly: true } => "is readonly, so it cannot be restored",
+            IPropertySymbol { SetMethod: null } => "has no setter, so it cannot be restored",
+            IPropertySymbol { SetMethod.IsInitOnly: true } => "has an init-only setter, so it cannot be restored",
+            _ => null,
+        };
+        ITypeSymbol? type = (member as IFieldSymbol)?.Type ?? (member as IPropertySymbol)?.Type;
+        if (problem is null && type is not null && type.TypeKind != TypeKind.Error && !IsSupportedStateType(type))
+        {
+            problem = $"has type '{type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}', which is not a supported state type (bool, int, long, float, double, string, enums, their nullable forms, double[], List<double>)";
+        }
+
+        if (problem is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedStateMember, member.Locations.FirstOrDefault() ?? Location.None, member.Name, problem));
+        }
+    }
+
+    private static bool IsSupportedStateType(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Boolean:
+            case SpecialType.System_Int32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+            case SpecialType.System_String:
+                return true;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return true;
+        }
+
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            return nullable.TypeArguments[0].SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32
+                or SpecialType.System_Int64 or SpecialType.System_Single or SpecialType.System_Double;
+        }
+
+        if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double })
+        {
+            return true;
+        }
+
+        return type is INamedTypeSymbol { TypeArguments.Length: 1 } list
+            && list.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+            && list.TypeArguments[0].SpecialType == SpecialType.System_Double;
+    }
+
+    private static (string Key, Location Location)? ExplicitStateKey(INamedTypeSymbol type, KnownSymbols known)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.CallbackAttribute))
+            {
+                continue;
+            }
+
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "StateKey" && argument.Value.Value is string key && key.Length > 0)
+                {
+                    Location location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None;
+                    return (key, location);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void ReportDuplicateKeys(CompilationAnalysisContext context, ConcurrentBag<(string Key, INamedTypeSymbol Type, Location Location)> stateKeys)
+    {
+        foreach (IGrouping<string, (string Key, INamedTypeSymbol Type, Location Location)> group in stateKeys.GroupBy(k => k.Key))
+        {
+            var users = group.OrderBy(k => k.Type.ToDisplayString(), System.StringComparer.Ordinal).ToList();
+            for (int i = 1; i < users.Count; i++)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.DuplicateStateKey,
+                    users[i].Location,
+                    group.Key,
+                    users[i].Type.ToDisplayString(),
+                    users[0].Type.ToDisplayString()));
+            }
+        }
+    }
+}
