@@ -128,6 +128,12 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
 
         public void Visit(IOperation operation)
         {
+            // Attributes are metadata, not code that runs per batch.
+            if (operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AttributeSyntax)
+            {
+                return;
+            }
+
             switch (operation)
             {
                 case IThrowOperation:
@@ -220,12 +226,6 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        private void Add(IOperation operation, string what)
-        {
-            if (!operation.IsImplicit || operation is IArgumentOperation or IInvocationOperation)
-            {
-                Allocations.Add((operation.Syntax.GetLocation(), what));
-            }
-        }
+        private void Add(IOperation operation, string what) => Allocations.Add((operation.Syntax.GetLocation(), what));
     }
 }

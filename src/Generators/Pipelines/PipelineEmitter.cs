@@ -70,7 +70,7 @@ internal static class PipelineEmitter
 
         if (!anyOptional)
         {
-            writer.WriteLine($"public {type} Callbacks => new {Runtime}.ICallback[]");
+            writer.WriteLine($"{type} {Runtime}.ICallbackDispatcher.Callbacks => new {Runtime}.ICallback[]");
             writer.WriteLine("{");
             foreach (PipelineMember member in model.Members)
             {
@@ -81,7 +81,7 @@ internal static class PipelineEmitter
             return;
         }
 
-        writer.OpenBlock($"public {type} Callbacks");
+        writer.OpenBlock($"{type} {Runtime}.ICallbackDispatcher.Callbacks");
         writer.OpenBlock("get");
         writer.WriteLine($"var callbacks = new global::System.Collections.Generic.List<{Runtime}.ICallback>({model.Members.Count});");
         foreach (PipelineMember member in model.Members)

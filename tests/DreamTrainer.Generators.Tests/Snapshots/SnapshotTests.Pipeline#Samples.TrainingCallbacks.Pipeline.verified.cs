@@ -8,7 +8,7 @@ namespace Samples
     partial class TrainingCallbacks : global::DreamTrainer.ICallbackDispatcher
     {
         /// <inheritdoc/>
-        public global::System.Collections.Generic.IReadOnlyList<global::DreamTrainer.ICallback> Callbacks => new global::DreamTrainer.ICallback[]
+        global::System.Collections.Generic.IReadOnlyList<global::DreamTrainer.ICallback> global::DreamTrainer.ICallbackDispatcher.Callbacks => new global::DreamTrainer.ICallback[]
         {
             this.Logger ?? throw new global::System.InvalidOperationException("Callback member 'Logger' of pipeline Samples.TrainingCallbacks is null."),
             this._stopper ?? throw new global::System.InvalidOperationException("Callback member '_stopper' of pipeline Samples.TrainingCallbacks is null."),

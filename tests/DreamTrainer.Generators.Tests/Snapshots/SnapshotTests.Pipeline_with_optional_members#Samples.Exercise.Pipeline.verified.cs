@@ -8,7 +8,7 @@ namespace Samples
     partial class Exercise : global::DreamTrainer.ICallbackDispatcher
     {
         /// <inheritdoc/>
-        public global::System.Collections.Generic.IReadOnlyList<global::DreamTrainer.ICallback> Callbacks
+        global::System.Collections.Generic.IReadOnlyList<global::DreamTrainer.ICallback> global::DreamTrainer.ICallbackDispatcher.Callbacks
         {
             get
             {

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using DreamTrainer.Analyzers.Rules;
+using DreamTrainer.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+using Xunit.Sdk;
+
+namespace DreamTrainer.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// A small stand-in for Microsoft.CodeAnalysis.Testing with its markup: <c>{|DT0201:text|}</c>
+/// marks where a diagnostic must be, and nothing else may be reported. The generator runs first,
+/// as in a real build, and an analyzer crash (AD0001) always fails the test.
+/// </summary>
+internal static class AnalyzerVerifier
+{
+    public static readonly ImmutableArray<DiagnosticAnalyzer> All = ImmutableArray.Create<DiagnosticAnalyzer>(
+        new DeclarationAnalyzer(), new MutationAnalyzer(), new SwallowedExceptionAnalyzer(), new AllocationAnalyzer());
+
+    /// <summary>Asserts that exactly the marked DreamTrainer diagnostics are reported.</summary>
+    public static void Verify(string markup, string? editorConfig = null)
+    {
+        (string source, List<(string Id, TextSpan Span)> expected) = Parse(markup);
+        IReadOnlyList<Diagnostic> actual = Analyze(source, editorConfig);
+        var got = actual.Where(d => d.Id.StartsWith("DT", StringComparison.Ordinal)).Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(d => d.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
+        var want = expected.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
+        if (!got.SequenceEqual(want))
+        {
+            throw new XunitException($"Expected:\n{Describe(source, want)}\nActual:\n{Describe(source, got)}");
+        }
+    }
+
+    /// <summary>Runs the generator, then every analyzer; fails on AD0001 or a compiler error.</summary>
+    public static IReadOnlyList<Diagnostic> Analyze(string source, string? editorConfig = null, bool allowCompilerErrors = false)
+    {
+        Compilation compilation = TestCompilation.Create(source);
+        (Compilation output, GeneratorDriverRunResult _) = TestCompilation.Generate(compilation);
+        if (!allowCompilerErrors)
+        {
+            var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            Assert.True(errors.Count == 0, "The test source does not compile:\n" + string.Join("\n", errors));
+        }
+
+        AnalyzerOptions options = new(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(editorConfig));
+        var exceptions = new List<Exception>();
+        var analyzed = output.WithAnalyzers(All, new CompilationWithAnalyzersOptions(options, (exception, _, _) => exceptions.Add(exception), concurrentAnalysis: true, logAnalyzerExecutionTime: false));
+        ImmutableArray<Diagnostic> diagnostics = analyzed.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Assert.True(exceptions.Count == 0, "An analyzer threw: " + string.Join("\n", exceptions));
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        return diagnostics;
+    }
+
+    public static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
+    {
+        var text = new StringBuilder();
+        var expected = new List<(string, TextSpan)>();
+        var open = new Stack<(string Id, int Start)>();
+        int i = 0;
+        while (i < markup.Length)
+        {
+            if (markup[i] == '{' && i + 1 < markup.Length && markup[i + 1] == '|')
+            {
+                int colon = markup.IndexOf(':', i + 2);
+                open.Push((markup.Substring(i + 2, colon - i - 2), text.Length));
+                i = colon + 1;
+            }
+            else if (markup[i] == '|' && i + 1 < markup.Length && markup[i + 1] == '}' && open.Count > 0)
+            {
+                (string id, int start) = open.Pop();
+                expected.Add((id, TextSpan.FromBounds(start, text.Length)));
+                i += 2;
+            }
+            else
+            {
+                text.Append(markup[i++]);
+            }
+        }
+
+        return (text.ToString(), expected);
+    }
+
+    private static string Describe(string source, IEnumerable<(string Id, TextSpan Span)> diagnostics) =>
+        string.Join("\n", diagnostics.Select(d => $"  {d.Id} at {d.Span}: '{source.Substring(d.Span.Start, d.Span.Length)}'"));
+
+    /// <summary>.editorconfig options for every tree: "key = value" lines.</summary>
+    private sealed class ConfigOptionsProvider : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _options;
+
+        public ConfigOptionsProvider(string? editorConfig)
+        {
+            var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string line in (editorConfig ?? string.Empty).Split('\n'))
+            {
+                int equals = line.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 0)
+                {
+                    values[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+                }
+            }
+
+            _options = new Options(values);
+        }
+
+        public override AnalyzerConfigOptions GlobalOptions => _options;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _options;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _options;
+
+        private sealed class Options : AnalyzerConfigOptions
+        {
+            private readonly Dictionary<string, string> _values;
+
+            public Options(Dictionary<string, string> values) => _values = values;
+
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => _values.TryGetValue(key, out value);
+        }
+    }
+}

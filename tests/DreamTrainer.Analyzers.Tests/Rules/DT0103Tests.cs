@@ -1,0 +1,33 @@
+using DreamTrainer.Analyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace DreamTrainer.Analyzers.Tests.Rules;
+
+/// <summary>DT0103: a method that cannot be called as a hook.</summary>
+public class DT0103Tests
+{
+    [Fact]
+    public void Static_generic_async_and_value_returning_hooks_are_reported() => AnalyzerVerifier.Verify("""
+        using System.Threading.Tasks;
+        using DreamTrainer;
+
+        public sealed partial class Monitor
+        {
+            [OnTrainStart] static void {|DT0103:Static|}() { }
+            [OnTrainStart] void {|DT0103:Generic|}<T>() { }
+            [OnTrainStart] async Task {|DT0103:Async|}() => await Task.Yield();
+            [OnTrainStart] int {|DT0103:Returns|}() => 1;
+            [OnTrainStart] void Fine() { }
+        }
+        """);
+
+    [Fact]
+    public void Hooks_in_a_struct_are_reported() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public partial struct Monitor
+        {
+            [OnTrainStart] void {|DT0103:Start|}() { }
+        }
+        """);
+}

@@ -1,0 +1,116 @@
+using DreamTrainer.Analyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace DreamTrainer.Analyzers.Tests.Rules;
+
+/// <summary>DT0201: writes that reach trainer state outside the sanctioned controls.</summary>
+public class DT0201Tests
+{
+    [Fact]
+    public void The_guides_requires_grad_example_is_reported_also_through_a_local_alias() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Freezer
+        {
+            [OnTrainEpochStart]
+            void Freeze(TrainerContext trainer)
+            {
+                {|DT0201:((Net)trainer.Model!).requires_grad_(false)|};
+                var model = (Net)trainer.Model!;
+                {|DT0201:model.requires_grad_(false)|};
+                {|DT0201:model.Weight.requires_grad_(false)|};
+            }
+        }
+        """ + TorchLike.Source);
+
+    [Fact]
+    public void Assigning_a_stop_flag_directly_is_reported_requesting_a_stop_is_not() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Stopper
+        {
+            [OnTrainEpochEnd]
+            void Check(TrainerContext trainer, MetricsView metrics)
+            {
+                if (metrics["val_loss"] < 0.1)
+                {
+                    {|DT0201:((Net)trainer.Model!).StopTraining = true|};
+                    trainer.RequestStop("good enough");
+                }
+            }
+        }
+        """ + TorchLike.Source);
+
+    [Fact]
+    public void Compound_assignment_increments_ref_arguments_and_element_writes_are_reported() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Meddler
+        {
+            [OnTrainEpochEnd]
+            void Meddle(TrainerContext trainer)
+            {
+                var net = trainer.Model as Net;
+                if (net is null) return;
+                {|DT0201:net.Frozen += 2|};
+                {|DT0201:net.Frozen++|};
+                Helpers.Touch({|DT0201:ref net.Frozen|});
+                {|DT0201:net.Layers[0] = new Tensor()|};
+                {|DT0201:net.Weight.Value = 1|};
+                foreach (var parameter in net.parameters())
+                {
+                    {|DT0201:parameter.add_(parameter)|};
+                }
+            }
+        }
+        """ + TorchLike.Source);
+
+    [Fact]
+    public void Known_mutators_and_editorconfig_additions_are_reported() => AnalyzerVerifier.Verify(
+        """
+        using DreamTrainer;
+
+        public sealed partial class Switcher
+        {
+            [OnValidationStart]
+            void ToEval(TrainerContext trainer)
+            {
+                if (trainer.Model is Net net)
+                {
+                    {|DT0201:net.eval()|};
+                    {|DT0201:net.freeze()|};
+                    _ = net.Count();
+                }
+            }
+        }
+        """ + TorchLike.Source,
+        editorConfig: "dreamtrainer_additional_mutators = freeze, unfreeze");
+
+    [Fact]
+    public void Sanctioned_controls_reads_and_own_state_are_not_reported() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Polite
+        {
+            private int _seen;
+            private float _last;
+
+            [OnTrainEpochEnd]
+            void Act(TrainerContext trainer, MetricsView metrics)
+            {
+                _seen++;
+                trainer.Log("seen", _seen);
+                trainer.SetLearningRate(trainer.LearningRate * 0.5);
+                trainer.RequestCheckpoint();
+                trainer.ReportError(new System.InvalidOperationException("note"));
+                trainer.RequestStop("done");
+                var copy = metrics.ToDictionary();
+                copy["x"] = 1;
+                if (trainer.Model is Net net)
+                {
+                    _last = net.Weight.detach().item();
+                }
+            }
+        }
+        """ + TorchLike.Source);
+}

@@ -1,0 +1,57 @@
+using DreamTrainer.Analyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace DreamTrainer.Analyzers.Tests.Rules;
+
+/// <summary>DT0401: allocations on the per-batch path.</summary>
+public class DT0401Tests
+{
+    [Fact]
+    public void Allocations_in_batch_hooks_and_their_private_helpers_are_reported() => AnalyzerVerifier.Verify("""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using DreamTrainer;
+
+        public sealed partial class Wasteful
+        {
+            private readonly List<double> _losses = new();
+            private readonly double[] _window = new double[4];
+            private string _name = "w";
+
+            [OnTrainBatchEnd]
+            void Record(TrainerContext trainer, in StepOutput output, long globalStep)
+            {
+                var list = {|DT0401:new List<int>()|};
+                var array = {|DT0401:new double[8]|};
+                string text = {|DT0401:"step " + globalStep|};
+                string other = {|DT0401:$"loss {output.Loss}"|};
+                object boxed = {|DT0401:globalStep|};
+                double total = {|DT0401:_window.Sum()|};
+                double loss = output.Loss;
+                Func<double> capture = {|DT0401:() => loss + _window[0]|};
+                Func<double, double> pure = x => x * 2;
+                {|DT0401:Format("{0} {1}", 1.0, 2.0)|};
+                Helper();
+            }
+
+            [OnValidationBatchStart]
+            void Fine(int batchIndex)
+            {
+                _window[batchIndex % 4] = batchIndex;
+                Span<double> stack = stackalloc double[2];
+                if (batchIndex < 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(batchIndex));
+                }
+            }
+
+            [OnTrainEpochEnd]
+            void EpochEndMayAllocate() => _losses.Add(_losses.Count);
+
+            private void Helper() => _name = {|DT0401:_name + "!"|};
+
+            private static void Format(string format, params double[] values) { }
+        }
+        """);
+}
