@@ -1,0 +1,148 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection;
+using Xunit;
+
+namespace DreamTrainer.Package.Tests;
+
+public class PackageTests : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "dt-package-" + Guid.NewGuid().ToString("N"));
+
+    public PackageTests() => Directory.CreateDirectory(_work);
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Fact]
+    public void The_package_restores_into_a_fresh_project_where_the_generator_and_analyzers_run()
+    {
+        string root = RepositoryRoot();
+        string configuration = typeof(PackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        string feed = Path.Combine(_work, "feed");
+
+        (int packExit, string packOutput) = Run("dotnet", $"pack \"{Path.Combine(root, "src", "Runtime", "DreamTrainer.Runtime.csproj")}\" --no-build -c {configuration} -o \"{feed}\" -nologo", root);
+        Assert.True(packExit == 0, packOutput);
+
+        string package = Assert.Single(Directory.GetFiles(feed, "DreamTrainer.Generators.*.nupkg"), p => !p.EndsWith(".snupkg", StringComparison.Ordinal));
+        Assert.Single(Directory.GetFiles(feed, "DreamTrainer.Generators.*.snupkg"));
+        using (ZipArchive archive = ZipFile.OpenRead(package))
+        {
+            var entries = archive.Entries.Select(e => e.FullName).ToHashSet();
+            foreach (string expected in new[]
+            {
+                "lib/net8.0/DreamTrainer.Runtime.dll", "lib/net8.0/DreamTrainer.Runtime.xml",
+                "lib/net10.0/DreamTrainer.Runtime.dll", "lib/net10.0/DreamTrainer.Runtime.xml",
+                "analyzers/dotnet/cs/DreamTrainer.Generators.dll", "analyzers/dotnet/cs/DreamTrainer.Analyzers.dll",
+                "analyzers/dotnet/cs/DreamTrainer.CodeFixes.dll", "README.md", "LICENSE",
+            })
+            {
+                Assert.True(entries.Contains(expected), $"{expected} missing from the package: {string.Join(", ", entries)}");
+            }
+        }
+
+        string version = Path.GetFileNameWithoutExtension(package)["DreamTrainer.Generators.".Length..];
+        string consumer = Path.Combine(_work, "consumer");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="DreamTrainer.Generators" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using DreamTrainer;
+
+            var counter = new StepCounter();
+            var result = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { counter }).Fit(new Module(), new[] { 1, 2, 3 });
+            Console.WriteLine($"steps={counter.Steps} epochs={result.EpochsCompleted} reason={result.Reason}");
+
+            [Callback(Priority = 5)]
+            public sealed partial class StepCounter
+            {
+                [CallbackState] private int _steps;
+                public int Steps => _steps;
+                [OnTrainBatchEnd] void Count() => _steps++;
+            }
+
+            // Deliberately bad: swallows exceptions (DT0301).
+            public sealed partial class Careless
+            {
+                [OnTrainEnd]
+                void Close()
+                {
+                    try { File.Delete("nothing"); } catch { }
+                }
+            }
+
+            public sealed class Module : ITrainingModule<int>
+            {
+                public StepResult TrainingStep(int batch, TrainerContext context) => 0.5;
+                public StepResult ValidationStep(int batch, TrainerContext context) => 0.5;
+            }
+            """);
+
+        (int buildExit, string buildOutput) = Run("dotnet", "build -nologo -nodeReuse:false", consumer);
+        Assert.True(buildExit == 0, buildOutput);
+        Assert.Contains("warning DT0301", buildOutput, StringComparison.Ordinal);
+
+        (int runExit, string runOutput) = Run("dotnet", "run --no-build", consumer);
+        Assert.True(runExit == 0, runOutput);
+        Assert.Contains("steps=6 epochs=2 reason=Completed", runOutput, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "DreamTrainer.Generators.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("DreamTrainer.Generators.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static (int ExitCode, string Output) Run(string command, string arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(command, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{command} {arguments} did not finish in 8 minutes.");
+        }
+
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}
