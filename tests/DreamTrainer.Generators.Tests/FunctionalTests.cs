@@ -214,6 +214,54 @@ public class FunctionalTests
         Assert.Equal("flaky", result.Errors[0].Exception.Message);
     }
 
+    [Fact]
+    public void A_failing_callback_in_a_pipeline_is_named_and_every_callback_gets_OnException_then_TrainEnd_Failed()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad("""
+            using System;
+            using System.Collections.Generic;
+            using DreamTrainer;
+
+            public static class Journal
+            {
+                public static readonly List<string> Lines = new();
+            }
+
+            public sealed partial class Breaker
+            {
+                [OnTrainBatchEnd] void Step(long globalStep) { if (globalStep == 2) throw new InvalidOperationException("broken at 2"); }
+                [OnException] void Failed(Exception exception) => Journal.Lines.Add("breaker saw " + exception.GetType().Name);
+                [OnTrainEnd] void End(TrainEndReason reason) => Journal.Lines.Add("breaker end " + reason);
+            }
+
+            [Callback(Priority = -1)]
+            public sealed partial class Witness
+            {
+                [OnTrainBatchEnd] void Step(long globalStep) => Journal.Lines.Add("witness " + globalStep);
+                [OnException] void Failed(Exception exception) => Journal.Lines.Add("witness saw " + exception.Message);
+                [OnTrainEnd] void End(TrainEndReason reason) => Journal.Lines.Add("witness end " + reason);
+            }
+
+            [CallbackPipeline]
+            public sealed partial class Pipeline
+            {
+                public Witness Witness { get; } = new();
+                public Breaker Breaker { get; } = new();
+            }
+            """);
+        var pipeline = (ICallbackDispatcher)Activator.CreateInstance(assembly.GetType("Pipeline")!)!;
+
+        var error = Assert.Throws<CallbackException>(() => new Trainer(new TrainerOptions { MaxEpochs = 2 }, pipeline).Fit(new ConstantModule(), new[] { 1, 2, 3 }));
+
+        Assert.Equal("Breaker", error.CallbackType);
+        Assert.Equal(Hook.TrainBatchEnd, error.Hook);
+        Assert.Equal("broken at 2", error.InnerException!.Message);
+        var lines = (List<string>)assembly.GetType("Journal")!.GetField("Lines")!.GetValue(null)!;
+        Assert.Equal(
+            new[] { "witness 0", "witness 1", "breaker saw CallbackException", $"witness saw {error.Message}", "breaker end Failed", "witness end Failed" },
+            lines);
+    }
+
     /// <summary>Loss 0.5 on every training step, 0.001 on validation.</summary>
     internal sealed class ConstantModule : ITrainingModule<int>
     {

@@ -15,7 +15,8 @@ internal static class CallbackEmitter
         var writer = new SourceWriter();
         ScopeEmitter.OpenScope(writer, model.Scope, $"the hook methods of {model.Scope.FullName}");
         TypeDeclaration type = model.Scope.Type;
-        writer.WriteLine($"[{Runtime}.GeneratedCallback({MaskExpression(model.Hooks)}{PriorityArguments(model)})]");
+        string isolate = model.ErrorPolicy == 1 ? $", OnError = {Runtime}.CallbackErrorPolicy.Isolate" : string.Empty;
+        writer.WriteLine($"[{Runtime}.GeneratedCallback({MaskExpression(model.Hooks)}{PriorityArguments(model)}{isolate})]");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DreamTrainer.Generators\", \"{ScopeEmitter.Version}\")]");
         writer.OpenBlock($"partial {type.Keyword} {type.Name}{type.TypeParameters} : {Runtime}.ICallback");
 

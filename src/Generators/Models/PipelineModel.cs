@@ -11,7 +11,9 @@ internal sealed record PipelineMember(string Name, bool IsOptional);
 /// <param name="Member">The member to call.</param>
 /// <param name="Priority">Its priority for this hook (shown in a comment).</param>
 /// <param name="IsOptional">The member is nullable: call it only when set.</param>
-internal sealed record PipelineCall(string Member, int Priority, bool IsOptional);
+/// <param name="IsIsolated">The callback's policy is Isolate: its failures are handled in place.</param>
+/// <param name="Index">The member's position in declaration order (what RunningCallback reports).</param>
+internal sealed record PipelineCall(string Member, int Priority, bool IsOptional, bool IsIsolated, int Index);
 
 /// <summary>A hook of the pipeline: the members to call, sorted at compile time.</summary>
 /// <param name="Ordinal">The hook's ordinal.</param>

@@ -22,6 +22,7 @@ internal static class PipelineEmitter
         writer.OpenBlock($"partial {type.Keyword} {type.Name}{type.TypeParameters} : {Runtime}.ICallbackDispatcher");
 
         EmitCallbacks(writer, model);
+        EmitRunningCallback(writer, model);
 
         foreach (PipelineHook hook in model.Hooks)
         {
@@ -106,6 +107,25 @@ internal static class PipelineEmitter
     private static string Required(PipelineMember member, PipelineModel model) =>
         $"this.{member.Name} ?? throw new global::System.InvalidOperationException(\"Callback member '{member.Name}' of pipeline {model.Scope.FullName} is null.\")";
 
+    private static void EmitRunningCallback(SourceWriter writer, PipelineModel model)
+    {
+        writer.WriteLine();
+        writer.WriteLine("// The member whose hook runs. A propagate-policy callback's failure passes through without a");
+        writer.WriteLine("// handler (a handler would stop the JIT from inlining the dispatch); the trainer reads this to name it.");
+        writer.WriteLine("private int __running = -1;");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"{Runtime}.ICallback? {Runtime}.ICallbackDispatcher.RunningCallback => this.__running switch");
+        writer.WriteLine("{");
+        for (int i = 0; i < model.Members.Count; i++)
+        {
+            writer.WriteLine($"    {i} => this.{model.Members[i].Name},");
+        }
+
+        writer.WriteLine("    _ => null,");
+        writer.WriteLine("};");
+    }
+
     private static void EmitCall(SourceWriter writer, PipelineHook hook, PipelineCall call, string target)
     {
         HookDefinition definition = HookCatalog.All[hook.Ordinal];
@@ -116,7 +136,18 @@ internal static class PipelineEmitter
             return;
         }
 
-        writer.WriteLine($"// {call.Member}: priority {call.Priority}");
+        // Exception and TrainEnd reach every callback, so each call has its own handler there;
+        // elsewhere only isolated callbacks need one.
+        bool deliverToAll = hook.Ordinal == HookCatalog.ExceptionOrdinal || hook.Ordinal == HookCatalog.TrainEndOrdinal;
+        if (!deliverToAll && !call.IsIsolated)
+        {
+            writer.WriteLine($"// {call.Member}: priority {call.Priority}");
+            writer.WriteLine($"this.__running = {call.Index};");
+            writer.WriteLine($"(({Runtime}.ICallback){target}).{definition.MethodName}({ScopeEmitter.ForwardArguments(definition)});");
+            return;
+        }
+
+        writer.WriteLine($"// {call.Member}: priority {call.Priority}{(call.IsIsolated && !deliverToAll ? ", isolated" : string.Empty)}");
         writer.OpenBlock("try");
         writer.WriteLine($"(({Runtime}.ICallback){target}).{definition.MethodName}({ScopeEmitter.ForwardArguments(definition)});");
         writer.CloseBlock();

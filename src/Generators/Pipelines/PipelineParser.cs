@@ -28,7 +28,7 @@ internal static class PipelineParser
         }
 
         var members = new List<PipelineMember>();
-        var perHook = new List<(int Priority, int Order, PipelineMember Member)>[HookCatalog.All.Length];
+        var perHook = new List<(int Priority, int Order, PipelineMember Member, bool Isolated)>[HookCatalog.All.Length];
         foreach (ISymbol member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -50,7 +50,7 @@ internal static class PipelineParser
             {
                 if (hooks.Mask[ordinal])
                 {
-                    (perHook[ordinal] ??= new List<(int, int, PipelineMember)>()).Add((hooks.Priorities[ordinal], order, pipelineMember));
+                    (perHook[ordinal] ??= new List<(int, int, PipelineMember, bool)>()).Add((hooks.Priorities[ordinal], order, pipelineMember, hooks.Isolated));
                 }
             }
         }
@@ -63,12 +63,12 @@ internal static class PipelineParser
         var pipelineHooks = new List<PipelineHook>();
         for (int ordinal = 0; ordinal < perHook.Length; ordinal++)
         {
-            var calls = perHook[ordinal] ?? new List<(int Priority, int Order, PipelineMember Member)>();
+            var calls = perHook[ordinal] ?? new List<(int Priority, int Order, PipelineMember Member, bool Isolated)>();
             calls.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
             var ordered = new List<PipelineCall>();
-            foreach ((int priority, _, PipelineMember member) in calls)
+            foreach ((int priority, int order, PipelineMember member, bool isolated) in calls)
             {
-                ordered.Add(new PipelineCall(member.Name, priority, member.IsOptional));
+                ordered.Add(new PipelineCall(member.Name, priority, member.IsOptional, isolated, order));
             }
 
             pipelineHooks.Add(new PipelineHook(ordinal, ordered.ToEquatableArray()));
@@ -82,7 +82,7 @@ internal static class PipelineParser
     /// compiled from another assembly, else from its hook methods in this compilation. Null when
     /// the type is not a generated callback.
     /// </summary>
-    public static (bool[] Mask, int[] Priorities)? ReadCallbackHooks(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    public static (bool[] Mask, int[] Priorities, bool Isolated)? ReadCallbackHooks(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {
@@ -93,6 +93,7 @@ internal static class PipelineParser
             {
                 var mask = new bool[HookCatalog.All.Length];
                 var priorities = new int[HookCatalog.All.Length];
+                bool isolated = false;
                 foreach (HookDefinition hook in HookCatalog.All)
                 {
                     mask[hook.Ordinal] = (maskValue & (1 << hook.Ordinal)) != 0;
@@ -100,6 +101,11 @@ internal static class PipelineParser
 
                 foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
                 {
+                    if (argument.Key == "OnError" && argument.Value.Value is int policy)
+                    {
+                        isolated = policy == 1;
+                    }
+
                     foreach (HookDefinition hook in HookCatalog.All)
                     {
                         if (argument.Key == hook.Name + "Priority" && argument.Value.Value is int priority)
@@ -109,7 +115,7 @@ internal static class PipelineParser
                     }
                 }
 
-                return (mask, priorities);
+                return (mask, priorities, isolated);
             }
         }
 
@@ -126,6 +132,6 @@ internal static class PipelineParser
             sourcePriorities[hook.Ordinal] = hook.Priority;
         }
 
-        return (sourceMask, sourcePriorities);
+        return (sourceMask, sourcePriorities, model.ErrorPolicy == 1);
     }
 }

@@ -83,4 +83,22 @@ public static class CallbackDispatch
             HandleFailure(context, callback, Hook.LoadState, failure);
         }
     }
+
+    /// <summary>
+    /// Names the callback behind a failure that came out of <paramref name="dispatcher"/> during
+    /// <paramref name="hook"/> unhandled (a generated pipeline lets propagate-policy failures pass).
+    /// </summary>
+    /// <param name="dispatcher">The dispatcher that was running the hook.</param>
+    /// <param name="hook">The hook.</param>
+    /// <param name="failure">What came out.</param>
+    /// <returns>A <see cref="CallbackException"/> naming the callback, or <paramref name="failure"/> when it is one already or no callback is known.</returns>
+    public static Exception Attribute(ICallbackDispatcher dispatcher, Hook hook, Exception failure)
+    {
+        if (failure is CallbackException || dispatcher.RunningCallback is not { } callback)
+        {
+            return failure;
+        }
+
+        return new CallbackException(CallbackCollection.Describe(callback), callback.StateKey, hook, failure);
+    }
 }

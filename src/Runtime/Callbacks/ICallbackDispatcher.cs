@@ -9,13 +9,22 @@ namespace DreamTrainer;
 /// class gets a generated one with direct calls sorted at compile time.
 /// </summary>
 /// <remarks>
-/// A dispatcher reports each callback failure through <see cref="CallbackDispatch.HandleFailure"/>,
-/// which applies the callback's <see cref="CallbackErrorPolicy"/>.
+/// A dispatcher either handles a callback's failure itself, through
+/// <see cref="CallbackDispatch.HandleFailure"/> (which applies the callback's
+/// <see cref="CallbackErrorPolicy"/>), or — for callbacks with the propagate policy — lets it pass
+/// and names the callback in <see cref="RunningCallback"/>, so the trainer can wrap it. Generated
+/// pipelines do the latter: a handler in the dispatch method would stop the JIT from inlining it.
 /// </remarks>
 public interface ICallbackDispatcher
 {
     /// <summary>The callbacks, in registration (declaration) order.</summary>
     IReadOnlyList<ICallback> Callbacks { get; }
+
+    /// <summary>
+    /// The callback whose hook was running last, when the dispatcher let its failure pass
+    /// unhandled; null when the dispatcher handles every failure itself.
+    /// </summary>
+    ICallback? RunningCallback => null;
 
     /// <summary>Called once, before the first epoch.</summary>
     /// <param name="context">The trainer context.</param>

@@ -18,6 +18,9 @@ public sealed class GeneratedCallbackAttribute : Attribute
     /// <summary>The implemented hooks.</summary>
     public HookMask Hooks { get; }
 
+    /// <summary>The callback's error policy (pipelines handle isolated callbacks' failures in place).</summary>
+    public CallbackErrorPolicy OnError { get; set; }
+
     /// <summary>The priority of <see cref="Hook.TrainStart"/> (0 when not set).</summary>
     public int TrainStartPriority { get; set; }
 

@@ -77,14 +77,14 @@ public sealed class CallbackTestHarness
     }
 
     /// <summary>Runs <see cref="Hook.TrainStart"/>.</summary>
-    public void TrainStart() => Run(TrainerPhase.Training, () => Dispatcher.OnTrainStart(Context));
+    public void TrainStart() => Run(TrainerPhase.Training, Hook.TrainStart, () => Dispatcher.OnTrainStart(Context));
 
     /// <summary>Runs <see cref="Hook.TrainEpochStart"/> for <paramref name="epoch"/>.</summary>
     /// <param name="epoch">The epoch.</param>
     public void TrainEpochStart(int epoch)
     {
         Context.Epoch = epoch;
-        Run(TrainerPhase.Training, () => Dispatcher.OnTrainEpochStart(Context, epoch));
+        Run(TrainerPhase.Training, Hook.TrainEpochStart, () => Dispatcher.OnTrainEpochStart(Context, epoch));
     }
 
     /// <summary>Runs <see cref="Hook.TrainBatchStart"/>.</summary>
@@ -94,7 +94,7 @@ public sealed class CallbackTestHarness
     {
         long step = globalStep ?? Context.GlobalStep;
         Context.BatchIndex = batchIndex;
-        Run(TrainerPhase.Training, () => Dispatcher.OnTrainBatchStart(Context, batchIndex, step));
+        Run(TrainerPhase.Training, Hook.TrainBatchStart, () => Dispatcher.OnTrainBatchStart(Context, batchIndex, step));
     }
 
     /// <summary>Runs <see cref="Hook.TrainBatchEnd"/> with a step that had <paramref name="loss"/>; advances the step count.</summary>
@@ -108,7 +108,7 @@ public sealed class CallbackTestHarness
         Context.TrainLoss.Set(new StepResult(loss));
         var output = new StepOutput(Context.TrainLoss);
         Context.GlobalStep = step + 1;
-        Run(TrainerPhase.Training, () => Dispatcher.OnTrainBatchEnd(Context, in output, batchIndex, step));
+        Run(TrainerPhase.Training, Hook.TrainBatchEnd, () => Dispatcher.OnTrainBatchEnd(Context, in output, batchIndex, step));
     }
 
     /// <summary>Runs <see cref="Hook.TrainEpochEnd"/> with the given metrics (added to those already set).</summary>
@@ -122,25 +122,25 @@ public sealed class CallbackTestHarness
             Context.Log(name, value);
         }
 
-        Run(TrainerPhase.Training, () => Dispatcher.OnTrainEpochEnd(Context, epoch, Context.Metrics));
+        Run(TrainerPhase.Training, Hook.TrainEpochEnd, () => Dispatcher.OnTrainEpochEnd(Context, epoch, Context.Metrics));
         Context.EpochsCompleted = epoch + 1;
     }
 
     /// <summary>Runs <see cref="Hook.TrainEnd"/>.</summary>
     /// <param name="reason">Why training ended.</param>
-    public void TrainEnd(TrainEndReason reason = TrainEndReason.Completed) => Run(TrainerPhase.Finished, () => Dispatcher.OnTrainEnd(Context, reason));
+    public void TrainEnd(TrainEndReason reason = TrainEndReason.Completed) => Run(TrainerPhase.Finished, Hook.TrainEnd, () => Dispatcher.OnTrainEnd(Context, reason));
 
     /// <summary>Runs <see cref="Hook.ValidationStart"/>.</summary>
-    public void ValidationStart() => Run(TrainerPhase.Validating, () => Dispatcher.OnValidationStart(Context));
+    public void ValidationStart() => Run(TrainerPhase.Validating, Hook.ValidationStart, () => Dispatcher.OnValidationStart(Context));
 
     /// <summary>Runs <see cref="Hook.ValidationEpochStart"/>.</summary>
     /// <param name="epoch">The epoch.</param>
-    public void ValidationEpochStart(int epoch) => Run(TrainerPhase.Validating, () => Dispatcher.OnValidationEpochStart(Context, epoch));
+    public void ValidationEpochStart(int epoch) => Run(TrainerPhase.Validating, Hook.ValidationEpochStart, () => Dispatcher.OnValidationEpochStart(Context, epoch));
 
     /// <summary>Runs <see cref="Hook.ValidationBatchStart"/>.</summary>
     /// <param name="batchIndex">The batch index.</param>
     public void ValidationBatchStart(int batchIndex = 0) =>
-        Run(TrainerPhase.Validating, () => Dispatcher.OnValidationBatchStart(Context, batchIndex, Context.GlobalStep));
+        Run(TrainerPhase.Validating, Hook.ValidationBatchStart, () => Dispatcher.OnValidationBatchStart(Context, batchIndex, Context.GlobalStep));
 
     /// <summary>Runs <see cref="Hook.ValidationBatchEnd"/> with a step that had <paramref name="loss"/>.</summary>
     /// <param name="loss">The step's loss.</param>
@@ -149,7 +149,7 @@ public sealed class CallbackTestHarness
     {
         Context.ValidationLoss.Set(new StepResult(loss));
         var output = new StepOutput(Context.ValidationLoss);
-        Run(TrainerPhase.Validating, () => Dispatcher.OnValidationBatchEnd(Context, in output, batchIndex, Context.GlobalStep));
+        Run(TrainerPhase.Validating, Hook.ValidationBatchEnd, () => Dispatcher.OnValidationBatchEnd(Context, in output, batchIndex, Context.GlobalStep));
     }
 
     /// <summary>Runs <see cref="Hook.ValidationEpochEnd"/> with the given metrics.</summary>
@@ -162,22 +162,22 @@ public sealed class CallbackTestHarness
             Context.Log(name, value);
         }
 
-        Run(TrainerPhase.Validating, () => Dispatcher.OnValidationEpochEnd(Context, epoch, Context.Metrics));
+        Run(TrainerPhase.Validating, Hook.ValidationEpochEnd, () => Dispatcher.OnValidationEpochEnd(Context, epoch, Context.Metrics));
     }
 
     /// <summary>Runs <see cref="Hook.ValidationEnd"/>.</summary>
-    public void ValidationEnd() => Run(TrainerPhase.Validating, () => Dispatcher.OnValidationEnd(Context));
+    public void ValidationEnd() => Run(TrainerPhase.Validating, Hook.ValidationEnd, () => Dispatcher.OnValidationEnd(Context));
 
     /// <summary>Runs <see cref="Hook.Exception"/>.</summary>
     /// <param name="exception">The failure to deliver.</param>
-    public void Exception(Exception exception) => Run(TrainerPhase.Training, () => Dispatcher.OnException(Context, exception));
+    public void Exception(Exception exception) => Run(TrainerPhase.Training, Hook.Exception, () => Dispatcher.OnException(Context, exception));
 
     /// <summary>Runs <see cref="Hook.SaveState"/> and returns what the callbacks wrote (one section per state key).</summary>
     /// <returns>The written state; pass it to <see cref="LoadState"/> of another harness to test a resume.</returns>
     public CallbackStateWriter SaveState()
     {
         var writer = new CallbackStateWriter();
-        Run(Context.Phase, () => Dispatcher.OnSaveState(Context, writer));
+        Run(Context.Phase, Hook.SaveState, () => Dispatcher.OnSaveState(Context, writer));
         return writer;
     }
 
@@ -187,13 +187,21 @@ public sealed class CallbackTestHarness
     {
         ArgumentNullException.ThrowIfNull(state);
         var reader = new CallbackStateReader(state);
-        Run(Context.Phase, () => Dispatcher.OnLoadState(Context, reader));
+        Run(Context.Phase, Hook.LoadState, () => Dispatcher.OnLoadState(Context, reader));
     }
 
-    private void Run(TrainerPhase phase, Action hook)
+    private void Run(TrainerPhase phase, Hook hook, Action dispatch)
     {
         Context.Phase = phase;
-        hook();
+        try
+        {
+            dispatch();
+        }
+        catch (Exception failure) when (failure is not CallbackException && Dispatcher.RunningCallback is not null)
+        {
+            // A generated pipeline lets propagate-policy failures pass; name the callback as the trainer does.
+            throw CallbackDispatch.Attribute(Dispatcher, hook, failure);
+        }
 
         // OnException and OnTrainEnd collect failures instead of throwing; surface them here.
         List<Exception> deferred = Context.TakeDeferredFailures();

@@ -178,6 +178,10 @@ public sealed class Trainer
         private readonly ICallbackDispatcher _callbacks;
         private readonly TrainerOptions _options;
         private readonly List<IReadOnlyDictionary<string, double>> _history = new();
+
+        // The hook being dispatched (-1 while the module's step runs), to name a callback whose
+        // failure a generated pipeline let pass.
+        private int _dispatching = -1;
         
         public Loop(Trainer trainer, TrainerContext context, ITrainingModule<TBatch> module, IEnumerable<TBatch> trainData, IEnumerable<TBatch>? validationData)
         {
@@ -197,6 +201,7 @@ public sealed class Trainer
             Exception? primary = null;
             try
             {
+                _dispatching = -1;
                 if (resumeFrom is not null)
                 {
                     context.Epoch = resumeFrom.EpochsCompleted;
@@ -206,18 +211,21 @@ public sealed class Trainer
                     resumeFrom.RestoreInto(context, _callbacks);
                 }
 
+                _dispatching = (int)Hook.TrainStart;
                 _callbacks.OnTrainStart(context);
                 reason = RunEpochs();
             }
             catch (Exception failure)
             {
                 reason = TrainEndReason.Failed;
-                primary = failure;
-                _callbacks.OnException(context, failure);
+                primary = _dispatching >= 0 ? CallbackDispatch.Attribute(_callbacks, (Hook)_dispatching, failure) : failure;
+                _dispatching = (int)Hook.Exception;
+                _callbacks.OnException(context, primary);
             }
             finally
             {
                 context.Phase = TrainerPhase.Finished;
+                _dispatching = (int)Hook.TrainEnd;
                 _callbacks.OnTrainEnd(context, reason);
             }
 
@@ -255,6 +263,7 @@ public sealed class Trainer
                 context.MetricsStore.Clear();
                 context.Phase = TrainerPhase.Training;
                 context.IsValidationEpoch = _validationData is not null && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
+                _dispatching = (int)Hook.TrainEpochStart;
                 _callbacks.OnTrainEpochStart(context, epoch);
 
                 TrainEndReason? ended = RunTrainingBatches();
@@ -277,6 +286,7 @@ public sealed class Trainer
                     }
                 }
 
+                _dispatching = -1;
                 if (context.HasLearningRate)
                 {
                     context.Log("lr", context.LearningRate);
@@ -284,7 +294,9 @@ public sealed class Trainer
 
                 context.Phase = TrainerPhase.Training;
                 context.EpochsCompleted = epoch + 1;
+                _dispatching = (int)Hook.TrainEpochEnd;
                 _callbacks.OnTrainEpochEnd(context, epoch, context.Metrics);
+                _dispatching = -1;
                 _history.Add(context.MetricsStore.ToDictionary());
                 WriteRequestedCheckpoint();
 
@@ -330,8 +342,10 @@ public sealed class Trainer
 
                 long step = context.GlobalStep;
                 context.BatchIndex = batchIndex;
+                _dispatching = (int)Hook.TrainBatchStart;
                 _callbacks.OnTrainBatchStart(context, batchIndex, step);
 
+                _dispatching = -1;
                 StepResult result = _module.TrainingStep(batch, context);
                 loss.Set(result);
                 if (result.Deferred is { } scalar)
@@ -346,8 +360,10 @@ public sealed class Trainer
                 }
 
                 context.GlobalStep = step + 1;
+                _dispatching = (int)Hook.TrainBatchEnd;
                 _callbacks.OnTrainBatchEnd(context, in output, batchIndex, step);
                 batchIndex++;
+                _dispatching = -1;
                 WriteRequestedCheckpoint();
 
                 if (maxSteps > 0 && context.GlobalStep >= maxSteps)
@@ -362,6 +378,7 @@ public sealed class Trainer
                 }
             }
 
+            _dispatching = -1;
             LogMean("loss", hostSum, hostCount, deferred);
             return ended;
         }
@@ -379,7 +396,9 @@ public sealed class Trainer
             int batchIndex = 0;
 
             context.Phase = TrainerPhase.Validating;
+            _dispatching = (int)Hook.ValidationStart;
             _callbacks.OnValidationStart(context);
+            _dispatching = (int)Hook.ValidationEpochStart;
             _callbacks.OnValidationEpochStart(context, epoch);
             foreach (TBatch batch in _validationData!)
             {
@@ -395,7 +414,9 @@ public sealed class Trainer
 
                 long step = context.GlobalStep;
                 context.BatchIndex = batchIndex;
+                _dispatching = (int)Hook.ValidationBatchStart;
                 _callbacks.OnValidationBatchStart(context, batchIndex, step);
+                _dispatching = -1;
                 StepResult result = _module.ValidationStep(batch, context);
                 loss.Set(result);
                 if (result.Deferred is { } scalar)
@@ -409,12 +430,16 @@ public sealed class Trainer
                     hostCount++;
                 }
 
+                _dispatching = (int)Hook.ValidationBatchEnd;
                 _callbacks.OnValidationBatchEnd(context, in output, batchIndex, step);
                 batchIndex++;
             }
 
+            _dispatching = -1;
             LogMean("val_loss", hostSum, hostCount, deferred);
+            _dispatching = (int)Hook.ValidationEpochEnd;
             _callbacks.OnValidationEpochEnd(context, epoch, context.Metrics);
+            _dispatching = (int)Hook.ValidationEnd;
             _callbacks.OnValidationEnd(context);
             return true;
         }

@@ -4,7 +4,7 @@
 
 namespace Samples
 {
-    [global::DreamTrainer.GeneratedCallback(global::DreamTrainer.HookMask.TrainStart | global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd, TrainStartPriority = 5, TrainBatchEndPriority = 100, TrainEpochEndPriority = -1)]
+    [global::DreamTrainer.GeneratedCallback(global::DreamTrainer.HookMask.TrainStart | global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd, TrainStartPriority = 5, TrainBatchEndPriority = 100, TrainEpochEndPriority = -1, OnError = global::DreamTrainer.CallbackErrorPolicy.Isolate)]
     [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
     partial class Prioritised : global::DreamTrainer.ICallback
     {

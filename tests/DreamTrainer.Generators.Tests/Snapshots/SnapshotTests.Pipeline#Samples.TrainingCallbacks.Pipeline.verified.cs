@@ -14,6 +14,18 @@ namespace Samples
             this._stopper ?? throw new global::System.InvalidOperationException("Callback member '_stopper' of pipeline Samples.TrainingCallbacks is null."),
         };
 
+        // The member whose hook runs. A propagate-policy callback's failure passes through without a
+        // handler (a handler would stop the JIT from inlining the dispatch); the trainer reads this to name it.
+        private int __running = -1;
+
+        /// <inheritdoc/>
+        global::DreamTrainer.ICallback? global::DreamTrainer.ICallbackDispatcher.RunningCallback => this.__running switch
+        {
+            0 => this.Logger,
+            1 => this._stopper,
+            _ => null,
+        };
+
         /// <inheritdoc/>
         public void OnTrainStart(global::DreamTrainer.TrainerContext context)
         {
@@ -33,38 +45,20 @@ namespace Samples
         public void OnTrainBatchEnd(global::DreamTrainer.TrainerContext context, in global::DreamTrainer.StepOutput output, int batchIndex, long globalStep)
         {
             // Logger: priority 1
-            try
-            {
-                ((global::DreamTrainer.ICallback)this.Logger).OnTrainBatchEnd(context, in output, batchIndex, globalStep);
-            }
-            catch (global::System.Exception failure)
-            {
-                global::DreamTrainer.CallbackDispatch.HandleFailure(context, this.Logger, global::DreamTrainer.Hook.TrainBatchEnd, failure);
-            }
+            this.__running = 0;
+            ((global::DreamTrainer.ICallback)this.Logger).OnTrainBatchEnd(context, in output, batchIndex, globalStep);
         }
 
         /// <inheritdoc/>
         public void OnTrainEpochEnd(global::DreamTrainer.TrainerContext context, int epoch, global::DreamTrainer.MetricsView metrics)
         {
             // _stopper: priority 10
-            try
-            {
-                ((global::DreamTrainer.ICallback)this._stopper).OnTrainEpochEnd(context, epoch, metrics);
-            }
-            catch (global::System.Exception failure)
-            {
-                global::DreamTrainer.CallbackDispatch.HandleFailure(context, this._stopper, global::DreamTrainer.Hook.TrainEpochEnd, failure);
-            }
+            this.__running = 1;
+            ((global::DreamTrainer.ICallback)this._stopper).OnTrainEpochEnd(context, epoch, metrics);
 
             // Logger: priority 1
-            try
-            {
-                ((global::DreamTrainer.ICallback)this.Logger).OnTrainEpochEnd(context, epoch, metrics);
-            }
-            catch (global::System.Exception failure)
-            {
-                global::DreamTrainer.CallbackDispatch.HandleFailure(context, this.Logger, global::DreamTrainer.Hook.TrainEpochEnd, failure);
-            }
+            this.__running = 0;
+            ((global::DreamTrainer.ICallback)this.Logger).OnTrainEpochEnd(context, epoch, metrics);
         }
 
         /// <inheritdoc/>

@@ -26,6 +26,19 @@ namespace Samples
             }
         }
 
+        // The member whose hook runs. A propagate-policy callback's failure passes through without a
+        // handler (a handler would stop the JIT from inlining the dispatch); the trainer reads this to name it.
+        private int __running = -1;
+
+        /// <inheritdoc/>
+        global::DreamTrainer.ICallback? global::DreamTrainer.ICallbackDispatcher.RunningCallback => this.__running switch
+        {
+            0 => this.Schedule,
+            1 => this.Stopper,
+            2 => this.Spare,
+            _ => null,
+        };
+
         /// <inheritdoc/>
         public void OnTrainStart(global::DreamTrainer.TrainerContext context)
         {
@@ -37,14 +50,8 @@ namespace Samples
             if (this.Schedule is { } optionalSchedule)
             {
                 // Schedule: priority 5
-                try
-                {
-                    ((global::DreamTrainer.ICallback)optionalSchedule).OnTrainEpochStart(context, epoch);
-                }
-                catch (global::System.Exception failure)
-                {
-                    global::DreamTrainer.CallbackDispatch.HandleFailure(context, optionalSchedule, global::DreamTrainer.Hook.TrainEpochStart, failure);
-                }
+                this.__running = 0;
+                ((global::DreamTrainer.ICallback)optionalSchedule).OnTrainEpochStart(context, epoch);
             }
         }
 
@@ -62,26 +69,14 @@ namespace Samples
         public void OnTrainEpochEnd(global::DreamTrainer.TrainerContext context, int epoch, global::DreamTrainer.MetricsView metrics)
         {
             // Stopper: priority 0
-            try
-            {
-                ((global::DreamTrainer.ICallback)this.Stopper).OnTrainEpochEnd(context, epoch, metrics);
-            }
-            catch (global::System.Exception failure)
-            {
-                global::DreamTrainer.CallbackDispatch.HandleFailure(context, this.Stopper, global::DreamTrainer.Hook.TrainEpochEnd, failure);
-            }
+            this.__running = 1;
+            ((global::DreamTrainer.ICallback)this.Stopper).OnTrainEpochEnd(context, epoch, metrics);
 
             if (this.Spare is { } optionalSpare)
             {
                 // Spare: priority 0
-                try
-                {
-                    ((global::DreamTrainer.ICallback)optionalSpare).OnTrainEpochEnd(context, epoch, metrics);
-                }
-                catch (global::System.Exception failure)
-                {
-                    global::DreamTrainer.CallbackDispatch.HandleFailure(context, optionalSpare, global::DreamTrainer.Hook.TrainEpochEnd, failure);
-                }
+                this.__running = 2;
+                ((global::DreamTrainer.ICallback)optionalSpare).OnTrainEpochEnd(context, epoch, metrics);
             }
         }
 
