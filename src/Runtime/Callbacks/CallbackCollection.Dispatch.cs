@@ -1,14 +1,33 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace DreamTrainer;
 
-// One method per hook: walk that hook's table; each failure goes through the callback's error policy.
+// One method per hook. Tables without an isolated callback take the fast path: no exception handler
+// (a handler would keep the JIT from inlining the dispatch), and a propagate-policy failure passes
+// to the trainer, which names the callback from RunningCallback. Tables with an isolated callback,
+// and OnException / OnTrainEnd (which must reach every callback), handle each failure in place.
 public sealed partial class CallbackCollection
 {
     /// <inheritdoc/>
     public void OnTrainStart(TrainerContext context)
     {
-        foreach (ICallback callback in _tables[(int)Hook.TrainStart])
+        DispatchTable table = _tables[(int)Hook.TrainStart];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.TrainStart;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnTrainStart(context);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -24,7 +43,22 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnTrainEpochStart(TrainerContext context, int epoch)
     {
-        foreach (ICallback callback in _tables[(int)Hook.TrainEpochStart])
+        DispatchTable table = _tables[(int)Hook.TrainEpochStart];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.TrainEpochStart;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnTrainEpochStart(context, epoch);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -38,9 +72,25 @@ public sealed partial class CallbackCollection
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnTrainBatchStart(TrainerContext context, int batchIndex, long globalStep)
     {
-        foreach (ICallback callback in _tables[(int)Hook.TrainBatchStart])
+        DispatchTable table = _tables[(int)Hook.TrainBatchStart];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.TrainBatchStart;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnTrainBatchStart(context, batchIndex, globalStep);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -54,9 +104,25 @@ public sealed partial class CallbackCollection
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnTrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
     {
-        foreach (ICallback callback in _tables[(int)Hook.TrainBatchEnd])
+        DispatchTable table = _tables[(int)Hook.TrainBatchEnd];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.TrainBatchEnd;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnTrainBatchEnd(context, in output, batchIndex, globalStep);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -72,7 +138,22 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnTrainEpochEnd(TrainerContext context, int epoch, MetricsView metrics)
     {
-        foreach (ICallback callback in _tables[(int)Hook.TrainEpochEnd])
+        DispatchTable table = _tables[(int)Hook.TrainEpochEnd];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.TrainEpochEnd;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnTrainEpochEnd(context, epoch, metrics);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -88,7 +169,8 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnTrainEnd(TrainerContext context, TrainEndReason reason)
     {
-        foreach (ICallback callback in _tables[(int)Hook.TrainEnd])
+        DispatchTable table = _tables[(int)Hook.TrainEnd];
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -104,7 +186,22 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnValidationStart(TrainerContext context)
     {
-        foreach (ICallback callback in _tables[(int)Hook.ValidationStart])
+        DispatchTable table = _tables[(int)Hook.ValidationStart];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.ValidationStart;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnValidationStart(context);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -120,7 +217,22 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnValidationEpochStart(TrainerContext context, int epoch)
     {
-        foreach (ICallback callback in _tables[(int)Hook.ValidationEpochStart])
+        DispatchTable table = _tables[(int)Hook.ValidationEpochStart];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.ValidationEpochStart;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnValidationEpochStart(context, epoch);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -134,9 +246,25 @@ public sealed partial class CallbackCollection
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnValidationBatchStart(TrainerContext context, int batchIndex, long globalStep)
     {
-        foreach (ICallback callback in _tables[(int)Hook.ValidationBatchStart])
+        DispatchTable table = _tables[(int)Hook.ValidationBatchStart];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.ValidationBatchStart;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnValidationBatchStart(context, batchIndex, globalStep);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -150,9 +278,25 @@ public sealed partial class CallbackCollection
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnValidationBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
     {
-        foreach (ICallback callback in _tables[(int)Hook.ValidationBatchEnd])
+        DispatchTable table = _tables[(int)Hook.ValidationBatchEnd];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.ValidationBatchEnd;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnValidationBatchEnd(context, in output, batchIndex, globalStep);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -168,7 +312,22 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnValidationEpochEnd(TrainerContext context, int epoch, MetricsView metrics)
     {
-        foreach (ICallback callback in _tables[(int)Hook.ValidationEpochEnd])
+        DispatchTable table = _tables[(int)Hook.ValidationEpochEnd];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.ValidationEpochEnd;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnValidationEpochEnd(context, epoch, metrics);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -184,7 +343,22 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnValidationEnd(TrainerContext context)
     {
-        foreach (ICallback callback in _tables[(int)Hook.ValidationEnd])
+        DispatchTable table = _tables[(int)Hook.ValidationEnd];
+        if (!table.HandlesFailures)
+        {
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)Hook.ValidationEnd;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                callbacks[i].OnValidationEnd(context);
+            }
+
+            table.Running = -1;
+            return;
+        }
+
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -200,7 +374,8 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnException(TrainerContext context, Exception exception)
     {
-        foreach (ICallback callback in _tables[(int)Hook.Exception])
+        DispatchTable table = _tables[(int)Hook.Exception];
+        foreach (ICallback callback in table.Callbacks)
         {
             try
             {
@@ -216,7 +391,7 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnSaveState(TrainerContext context, CallbackStateWriter writer)
     {
-        foreach (ICallback callback in _tables[(int)Hook.SaveState])
+        foreach (ICallback callback in _tables[(int)Hook.SaveState].Callbacks)
         {
             CallbackDispatch.SaveState(context, callback, writer);
         }
@@ -225,7 +400,7 @@ public sealed partial class CallbackCollection
     /// <inheritdoc/>
     public void OnLoadState(TrainerContext context, CallbackStateReader reader)
     {
-        foreach (ICallback callback in _tables[(int)Hook.LoadState])
+        foreach (ICallback callback in _tables[(int)Hook.LoadState].Callbacks)
         {
             CallbackDispatch.LoadState(context, callback, reader);
         }

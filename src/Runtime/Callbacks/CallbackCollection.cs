@@ -21,7 +21,12 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
 
     private readonly List<ICallback> _items = new();
     private ICallback[] _snapshot = Array.Empty<ICallback>();
-    private ICallback[][] _tables;
+    private DispatchTable[] _tables;
+
+    // The tables before the last change: a hook may still be running on them. With the hook that
+    // ran last (int stores only, no GC write barrier on the dispatch path) they name a failed callback.
+    private DispatchTable[]? _previousTables;
+    private int _runningHook = -1;
 
     /// <summary>Creates an empty collection.</summary>
     public CallbackCollection()
@@ -51,6 +56,9 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
 
     /// <inheritdoc/>
     public IReadOnlyList<ICallback> Callbacks => _snapshot;
+
+    /// <inheritdoc/>
+    public ICallback? RunningCallback => _runningHook < 0 ? null : Running(_tables[_runningHook]) ?? Running(_previousTables?[_runningHook]);
 
     /// <summary>Adds <paramref name="callback"/> at the end of the registration order.</summary>
     /// <param name="callback">The callback.</param>
@@ -192,7 +200,7 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
     /// <summary>The callbacks that run for <paramref name="hook"/>, in dispatch order.</summary>
     /// <param name="hook">The hook.</param>
     /// <returns>The dispatch table (a copy).</returns>
-    public ICallback[] GetDispatchOrder(Hook hook) => (ICallback[])_tables[(int)hook].Clone();
+    public ICallback[] GetDispatchOrder(Hook hook) => (ICallback[])_tables[(int)hook].Callbacks.Clone();
 
     /// <summary>Enumerates the callbacks in registration order, without allocating.</summary>
     /// <returns>The enumerator.</returns>
@@ -237,12 +245,17 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
     {
         // New arrays, never edits of the old ones: a dispatch in progress keeps its own.
         _snapshot = _items.ToArray();
+        _previousTables = _tables;
         _tables = BuildTables(_items);
     }
 
-    private static ICallback[][] BuildTables(List<ICallback> items)
+    /// <summary>The callback a table's dispatch stopped at (its index stays set only when a call threw).</summary>
+    private static ICallback? Running(DispatchTable? table) =>
+        table is not null && (uint)table.Running < (uint)table.Callbacks.Length ? table.Callbacks[table.Running] : null;
+
+    private static DispatchTable[] BuildTables(List<ICallback> items)
     {
-        var tables = new ICallback[HookCount][];
+        var tables = new DispatchTable[HookCount];
         var entries = new List<(int Priority, int Order, ICallback Callback)>();
         for (int hook = 0; hook < HookCount; hook++)
         {
@@ -260,14 +273,34 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
             // Higher priority first; equal priorities keep registration order.
             entries.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
             var table = new ICallback[entries.Count];
+            bool isolates = false;
             for (int i = 0; i < table.Length; i++)
             {
                 table[i] = entries[i].Callback;
+                isolates |= table[i].ErrorPolicy == CallbackErrorPolicy.Isolate;
             }
 
-            tables[hook] = table;
+            tables[hook] = new DispatchTable(table, isolates);
         }
 
         return tables;
+    }
+
+    /// <summary>One hook's callbacks in dispatch order; replaced, never edited, when the collection changes.</summary>
+    private sealed class DispatchTable
+    {
+        public DispatchTable(ICallback[] callbacks, bool handlesFailures)
+        {
+            Callbacks = callbacks;
+            HandlesFailures = handlesFailures;
+        }
+
+        public ICallback[] Callbacks { get; }
+
+        /// <summary>True when a callback here is isolated, so every call needs its own handler.</summary>
+        public bool HandlesFailures { get; }
+
+        /// <summary>The index of the callback running; reset to -1 when the dispatch completes, so it stays set only after a failure.</summary>
+        public int Running = -1;
     }
 }

@@ -42,6 +42,7 @@ namespace Samples
         }
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void OnTrainBatchEnd(global::DreamTrainer.TrainerContext context, in global::DreamTrainer.StepOutput output, int batchIndex, long globalStep)
         {
             // Logger: priority 1
