@@ -31,7 +31,7 @@ public sealed class CallbackGenerator : IIncrementalGenerator
                 .ForAttributeWithMetadataName(
                     hook.AttributeMetadataName,
                     static (node, _) => node is MethodDeclarationSyntax,
-                    static (syntax, cancellationToken) => CallbackParser.Parse(syntax.TargetSymbol.ContainingType, syntax.SemanticModel.Compilation, cancellationToken))
+                    static (syntax, cancellationToken) => CallbackParser.ParseFromTrigger(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
                 .WithTrackingName(TrackingNames.HookMethodClasses)
                 .Where(static model => model is not null)
                 .Select(static (model, _) => model!)
@@ -42,7 +42,7 @@ public sealed class CallbackGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 HookCatalog.CallbackAttributeMetadataName,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (syntax, cancellationToken) => CallbackParser.Parse(syntax.TargetSymbol as INamedTypeSymbol, syntax.SemanticModel.Compilation, cancellationToken))
+                static (syntax, cancellationToken) => CallbackParser.ParseFromTrigger(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
             .WithTrackingName(TrackingNames.AttributedClasses)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
@@ -52,7 +52,7 @@ public sealed class CallbackGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 HookCatalog.CallbackStateAttributeMetadataName,
                 static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
-                static (syntax, cancellationToken) => CallbackParser.Parse(syntax.TargetSymbol.ContainingType, syntax.SemanticModel.Compilation, cancellationToken))
+                static (syntax, cancellationToken) => CallbackParser.ParseFromTrigger(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
             .WithTrackingName(TrackingNames.AttributedClasses)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)

@@ -108,6 +108,24 @@ public class CallbackCollectionTests
     }
 
     [Fact]
+    public void A_callback_that_removes_itself_and_then_throws_is_still_named()
+    {
+        var log = new List<string>();
+        var callbacks = new CallbackCollection();
+        var quitter = new ProbeCallback(log, "quitter", HookMask.TrainBatchEnd, priority: 5) { ThrowIn = Hook.TrainBatchEnd };
+        quitter.OnHook = (hook, context) => callbacks.Remove(quitter);
+        callbacks.Add(new ProbeCallback(log, "first", HookMask.TrainBatchEnd, priority: 9));
+        callbacks.Add(quitter);
+        callbacks.Add(new ProbeCallback(log, "last", HookMask.TrainBatchEnd));
+
+        var error = Assert.Throws<CallbackException>(() => new Trainer(new TrainerOptions(), callbacks).Fit(new NoOpModule(), Data.Batches(1)));
+
+        Assert.Equal("quitter", error.StateKey);
+        Assert.Equal(Hook.TrainBatchEnd, error.Hook);
+        Assert.Equal(new[] { "first.TrainBatchEnd(0,0)", "quitter.TrainBatchEnd(0,0)" }, log);
+    }
+
+    [Fact]
     public void A_callback_added_during_dispatch_runs_from_the_next_hook_on()
     {
         var log = new List<string>();

@@ -14,6 +14,50 @@ namespace DreamTrainer.Generators.Callbacks;
 /// </summary>
 internal static class CallbackParser
 {
+    /// <summary>
+    /// The model of the class that declares <paramref name="trigger"/>, built only when the trigger is
+    /// the class's first one (its first hook method, else its first state member, else the class):
+    /// a class is found once per hook attribute and state member, and one model is enough.
+    /// </summary>
+    public static CallbackModel? ParseFromTrigger(ISymbol trigger, Compilation compilation, CancellationToken cancellationToken)
+    {
+        INamedTypeSymbol? type = trigger as INamedTypeSymbol ?? trigger.ContainingType;
+        if (type is null || !IsFirstTrigger(trigger, type))
+        {
+            return null;
+        }
+
+        return Parse(type, compilation, cancellationToken);
+    }
+
+    private static bool IsFirstTrigger(ISymbol trigger, INamedTypeSymbol type)
+    {
+        ISymbol? firstState = null;
+        foreach (ISymbol member in type.GetMembers())
+        {
+            foreach (AttributeData attribute in member.GetAttributes())
+            {
+                if (attribute.AttributeClass is not { ContainingNamespace.Name: HookCatalog.Namespace } attributeClass)
+                {
+                    continue;
+                }
+
+                string name = HookBinder.MetadataName(attributeClass);
+                if (member is IMethodSymbol && HookCatalog.FindByAttribute(name) is not null)
+                {
+                    return SymbolEqualityComparer.Default.Equals(member, trigger);
+                }
+
+                if (firstState is null && name == HookCatalog.CallbackStateAttributeMetadataName)
+                {
+                    firstState = member;
+                }
+            }
+        }
+
+        return SymbolEqualityComparer.Default.Equals(firstState ?? type, trigger);
+    }
+
     /// <summary>The model of <paramref name="type"/>, or null when it cannot be a generated callback.</summary>
     public static CallbackModel? Parse(INamedTypeSymbol? type, Compilation compilation, CancellationToken cancellationToken)
     {
