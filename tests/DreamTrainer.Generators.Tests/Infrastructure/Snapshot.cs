@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -23,7 +24,7 @@ internal static class Snapshot
         Assert.All(result.Results, r => Assert.Null(r.Exception));
         var sources = result.Results.SelectMany(r => r.GeneratedSources).OrderBy(s => s.HintName, StringComparer.Ordinal).ToList();
         Assert.NotEmpty(sources);
-        string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        string directory = Path.Combine(ProjectDirectory, "Snapshots");
         string prefix = $"{Path.GetFileNameWithoutExtension(testFile)}.{test}";
         var failures = new List<string>();
         var expectedFiles = new HashSet<string>(StringComparer.Ordinal);
@@ -51,6 +52,10 @@ internal static class Snapshot
             throw new XunitException(string.Join("\n\n", failures));
         }
     }
+
+    /// <summary>The test project's folder, recorded at build time (source paths are mapped in CI builds).</summary>
+    private static string ProjectDirectory =>
+        typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!;
 
     private static string? Check(string verifiedPath, string actual)
     {
