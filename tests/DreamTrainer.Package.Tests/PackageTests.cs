@@ -1,9 +1,9 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Reflection;
+using DreamTrainer.Tests.Common;
 using Xunit;
 
 namespace DreamTrainer.Package.Tests;
@@ -19,11 +19,11 @@ public class PackageTests : IDisposable
     [Fact]
     public void The_package_restores_into_a_fresh_project_where_the_generator_and_analyzers_run()
     {
-        string root = RepositoryRoot();
+        string root = TestProcess.RepositoryRoot();
         string configuration = typeof(PackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         string feed = Path.Combine(_work, "feed");
 
-        (int packExit, string packOutput) = Run("dotnet", $"pack \"{Path.Combine(root, "src", "Runtime", "DreamTrainer.Runtime.csproj")}\" --no-build -c {configuration} -o \"{feed}\" -nologo", root);
+        (int packExit, string packOutput) = TestProcess.Run("dotnet", $"pack \"{Path.Combine(root, "src", "Runtime", "DreamTrainer.Runtime.csproj")}\" --no-build -c {configuration} -o \"{feed}\" -nologo", root);
         Assert.True(packExit == 0, packOutput);
 
         string package = Assert.Single(Directory.GetFiles(feed, "DreamTrainer.Generators.*.nupkg"), p => !p.EndsWith(".snupkg", StringComparison.Ordinal));
@@ -101,48 +101,12 @@ public class PackageTests : IDisposable
             }
             """);
 
-        (int buildExit, string buildOutput) = Run("dotnet", "build -nologo -nodeReuse:false", consumer);
+        (int buildExit, string buildOutput) = TestProcess.Run("dotnet", "build -nologo -nodeReuse:false", consumer);
         Assert.True(buildExit == 0, buildOutput);
         Assert.Contains("warning DT0301", buildOutput, StringComparison.Ordinal);
 
-        (int runExit, string runOutput) = Run("dotnet", "run --no-build", consumer);
+        (int runExit, string runOutput) = TestProcess.Run("dotnet", "run --no-build", consumer);
         Assert.True(runExit == 0, runOutput);
         Assert.Contains("steps=6 epochs=2 reason=Completed", runOutput, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "DreamTrainer.Generators.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DreamTrainer.Generators.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static (int ExitCode, string Output) Run(string command, string arguments, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using Process process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} {arguments} did not finish in 8 minutes.");
-        }
-
-        return (process.ExitCode, output.Result + error.Result);
     }
 }

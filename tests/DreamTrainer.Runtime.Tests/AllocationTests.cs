@@ -65,44 +65,44 @@ public class AllocationTests
         Assert.True(meter.Measured, "the meter saw both steps");
         Assert.Equal(0, meter.AllocatedBytes);
     }
+}
 
-    /// <summary>Reads the thread's allocation count at two steps of one epoch.</summary>
-    private sealed class StepAllocationMeter : ICallback
+/// <summary>Reads the thread's allocation count at two steps of one epoch (runs last at batch end).</summary>
+internal sealed class StepAllocationMeter : ICallback
+{
+    private readonly long _firstStep;
+    private readonly long _lastStep;
+    private long _start;
+
+    public StepAllocationMeter(long firstStep, long lastStep)
     {
-        private readonly long _firstStep;
-        private readonly long _lastStep;
-        private long _start;
+        _firstStep = firstStep;
+        _lastStep = lastStep;
+    }
 
-        public StepAllocationMeter(long firstStep, long lastStep)
+    public long AllocatedBytes { get; private set; } = -1;
+
+    public bool Measured { get; private set; }
+
+    public HookMask Hooks => HookMask.TrainBatchEnd;
+
+    public string StateKey => "meter";
+
+    public CallbackErrorPolicy ErrorPolicy => CallbackErrorPolicy.Propagate;
+
+    public int GetPriority(Hook hook) => -1000;
+
+    public void OnTrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
+    {
+        if (globalStep == _firstStep)
         {
-            _firstStep = firstStep;
-            _lastStep = lastStep;
+            Measured = false;
+            _start = GC.GetAllocatedBytesForCurrentThread();
         }
-
-        public long AllocatedBytes { get; private set; } = -1;
-
-        public bool Measured { get; private set; }
-
-        public HookMask Hooks => HookMask.TrainBatchEnd;
-
-        public string StateKey => "meter";
-
-        public CallbackErrorPolicy ErrorPolicy => CallbackErrorPolicy.Propagate;
-
-        public int GetPriority(Hook hook) => 0;
-
-        public void OnTrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
+        else if (globalStep == _lastStep)
         {
-            if (globalStep == _firstStep)
-            {
-                Measured = false;
-                _start = GC.GetAllocatedBytesForCurrentThread();
-            }
-            else if (globalStep == _lastStep)
-            {
-                AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - _start;
-                Measured = true;
-            }
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - _start;
+            Measured = true;
         }
     }
 }

@@ -22,7 +22,7 @@ public class BuiltInAllocationTests : IDisposable
     public void A_training_step_with_progress_bar_lr_monitor_early_stopping_and_checkpoints_allocates_nothing()
     {
         var bar = new ProgressBar(refreshRate: 10, output: new DiscardingWriter(), interactive: false, redirectedIntervalSeconds: 0);
-        var meter = new StepMeter(firstStep: 2_000, lastStep: 12_000);
+        var meter = new StepAllocationMeter(firstStep: 2_000, lastStep: 12_000);
         var callbacks = new CallbackCollection
         {
             bar,
@@ -56,45 +56,6 @@ public class BuiltInAllocationTests : IDisposable
 
         public override void Write(ReadOnlySpan<char> buffer)
         {
-        }
-    }
-
-    private sealed class StepMeter : ICallback
-    {
-        private readonly long _first;
-        private readonly long _last;
-        private long _start;
-
-        public StepMeter(long firstStep, long lastStep)
-        {
-            _first = firstStep;
-            _last = lastStep;
-        }
-
-        public long AllocatedBytes { get; private set; } = -1;
-
-        public bool Measured { get; private set; }
-
-        public HookMask Hooks => HookMask.TrainBatchEnd;
-
-        public string StateKey => "meter";
-
-        public CallbackErrorPolicy ErrorPolicy => CallbackErrorPolicy.Propagate;
-
-        public int GetPriority(Hook hook) => -1000;
-
-        public void OnTrainBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
-        {
-            if (globalStep % 13_000 == _first)
-            {
-                Measured = false;
-                _start = GC.GetAllocatedBytesForCurrentThread();
-            }
-            else if (globalStep % 13_000 == _last)
-            {
-                AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - _start;
-                Measured = true;
-            }
         }
     }
 }
