@@ -111,7 +111,7 @@ public sealed partial class EarlyStoppingCallback
             throw new InvalidOperationException("restoreBestWeights is true, but the module exposes no IModelStateControl to snapshot weights with.");
         }
 
-        _bestWeights = null;
+        ReplaceBestWeights(null);
         if (!context.IsResumed)
         {
             _wait = 0;
@@ -132,7 +132,7 @@ public sealed partial class EarlyStoppingCallback
         if (RestoreBestWeights && _bestWeights is null)
         {
             // Before any improvement is recorded, the current weights are the best there are.
-            _bestWeights = context.CreateWeightsSnapshot();
+            ReplaceBestWeights(context.CreateWeightsSnapshot());
             _bestEpoch = epoch;
         }
 
@@ -143,7 +143,7 @@ public sealed partial class EarlyStoppingCallback
             _bestEpoch = epoch;
             if (RestoreBestWeights)
             {
-                _bestWeights = context.CreateWeightsSnapshot();
+                ReplaceBestWeights(context.CreateWeightsSnapshot());
             }
 
             if (Baseline is null || IsImprovement(current, Baseline))
@@ -175,7 +175,19 @@ public sealed partial class EarlyStoppingCallback
         {
             _output?.WriteLine($"Restoring model weights from the end of the best epoch: {_bestEpoch + 1}.");
             context.RestoreWeights(_bestWeights);
+            ReplaceBestWeights(null);
         }
+    }
+
+    /// <summary>Keeps one snapshot; a replaced one is disposed when it can be (GPU copies of a state dict).</summary>
+    private void ReplaceBestWeights(object? snapshot)
+    {
+        if (!ReferenceEquals(_bestWeights, snapshot))
+        {
+            (_bestWeights as IDisposable)?.Dispose();
+        }
+
+        _bestWeights = snapshot;
     }
 
     private bool IsImprovement(double current, double? reference)

@@ -23,6 +23,7 @@ public sealed partial class ProgressBar
     private readonly long _redirectedInterval;
     private long _lastLine;
     private int _lastLength;
+    private double _lastLoss = double.NaN;
 
     /// <summary>Creates the progress bar; every argument is checked now.</summary>
     /// <param name="refreshRate">Refresh every this many steps (at least 1).</param>
@@ -64,8 +65,11 @@ public sealed partial class ProgressBar
     /// <summary>Width of the bar.</summary>
     public int BarWidth { get; }
 
-    /// <summary>How many times the bar was drawn (each read the loss once).</summary>
+    /// <summary>How many times the bar was drawn.</summary>
     public long Refreshes { get; private set; }
+
+    /// <summary>How many times the bar read the loss: at most once per <see cref="RefreshRate"/> steps.</summary>
+    public long LossReads { get; private set; }
 
     [OnTrainEpochStart]
     private void EpochStart()
@@ -78,8 +82,8 @@ public sealed partial class ProgressBar
     private void Step(TrainerContext context, in StepOutput output, int batchIndex)
     {
         int done = batchIndex + 1;
-        bool lastOfEpoch = done == context.TrainBatchCount;
-        if (done % RefreshRate != 0 && !lastOfEpoch)
+        bool due = done % RefreshRate == 0;
+        if (!due && done != context.TrainBatchCount)
         {
             return;
         }
@@ -128,7 +132,16 @@ public sealed partial class ProgressBar
         }
 
         Append(" loss ", ref length);
-        double loss = output.Loss;
+
+        // The epoch's last batch completes the bar but shows the last loss read: reads stay at
+        // one per refreshRate steps, each of which may be a device sync.
+        if (due)
+        {
+            _lastLoss = output.Loss;
+            LossReads++;
+        }
+
+        double loss = _lastLoss;
         if (!loss.TryFormat(_buffer.AsSpan(length), out int written, "F4", System.Globalization.CultureInfo.InvariantCulture))
         {
             written = 0;

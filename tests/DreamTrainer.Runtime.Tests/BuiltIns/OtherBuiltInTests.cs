@@ -75,11 +75,27 @@ public class OtherBuiltInTests
 
         string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(20, bar.Refreshes);
+        Assert.Equal(20, bar.LossReads);
         Assert.Equal(20, trainer.Context!.ScalarReads);
         Assert.Equal("Epoch 1/2 [###---------------------------] 10/100 loss 1.0000", lines[0]);
         Assert.Equal("Epoch 1/2 [##############################] 100/100 loss 1.0000", lines[9]);
         Assert.StartsWith("Epoch 1/2: loss=1", lines[10], StringComparison.Ordinal);
         Assert.Equal(22, lines.Length);
+    }
+
+    [Fact]
+    public void ProgressBar_completes_the_bar_on_the_last_batch_without_reading_the_loss_again()
+    {
+        var output = new StringWriter();
+        var bar = new ProgressBar(refreshRate: 10, output: output, interactive: false, showMetrics: false, redirectedIntervalSeconds: 0, barWidth: 5);
+        var trainer = new Trainer(new TrainerOptions { MaxEpochs = 1 }, new CallbackCollection { bar });
+
+        trainer.Fit(new ScriptedModule(new[] { 1.0 }), Enumerable.Range(0, 25).ToArray());
+
+        Assert.Equal(3, bar.Refreshes);
+        Assert.Equal(2, bar.LossReads);
+        Assert.Equal(2, trainer.Context!.ScalarReads);
+        Assert.EndsWith("Epoch 1/1 [#####] 25/25 loss 1.0000\n", output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
