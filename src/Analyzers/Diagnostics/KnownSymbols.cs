@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using DreamTrainer.Contract;
 using Microsoft.CodeAnalysis;
@@ -8,6 +9,9 @@ namespace DreamTrainer.Analyzers.Diagnostics;
 internal sealed class KnownSymbols
 {
     private readonly Dictionary<INamedTypeSymbol, HookDefinition> _hooks = new(SymbolEqualityComparer.Default);
+
+    // Asked for every method body and catch clause of a class: answer once per class.
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _callbackClasses = new(SymbolEqualityComparer.Default);
 
     private KnownSymbols(Compilation compilation, INamedTypeSymbol context)
     {
@@ -63,7 +67,9 @@ internal sealed class KnownSymbols
     public bool IsHookAttribute(INamedTypeSymbol? type) => type is not null && _hooks.ContainsKey(type);
 
     /// <summary>True when <paramref name="type"/> declares (or inherits) a hook method: a callback class.</summary>
-    public bool IsCallbackClass(INamedTypeSymbol type)
+    public bool IsCallbackClass(INamedTypeSymbol type) => _callbackClasses.GetOrAdd(type, DeclaresHooks);
+
+    private bool DeclaresHooks(INamedTypeSymbol type)
     {
         for (INamedTypeSymbol? current = type; current is not null; current = current.BaseType)
         {

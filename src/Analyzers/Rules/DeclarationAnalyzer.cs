@@ -187,7 +187,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         ITypeSymbol? type = (member as IFieldSymbol)?.Type ?? (member as IPropertySymbol)?.Type;
-        if (problem is null && type is not null && type.TypeKind != TypeKind.Error && !IsSupportedStateType(type))
+        if (problem is null && type is not null && type.TypeKind != TypeKind.Error && StateTypes.Classify(type) is null)
         {
             problem = $"has type '{type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}', which is not a supported state type (bool, int, long, float, double, string, enums, their nullable forms, double[], List<double>)";
         }
@@ -196,40 +196,6 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedStateMember, member.Locations.FirstOrDefault() ?? Location.None, member.Name, problem));
         }
-    }
-
-    private static bool IsSupportedStateType(ITypeSymbol type)
-    {
-        switch (type.SpecialType)
-        {
-            case SpecialType.System_Boolean:
-            case SpecialType.System_Int32:
-            case SpecialType.System_Int64:
-            case SpecialType.System_Single:
-            case SpecialType.System_Double:
-            case SpecialType.System_String:
-                return true;
-        }
-
-        if (type.TypeKind == TypeKind.Enum)
-        {
-            return true;
-        }
-
-        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-        {
-            return nullable.TypeArguments[0].SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32
-                or SpecialType.System_Int64 or SpecialType.System_Single or SpecialType.System_Double;
-        }
-
-        if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double })
-        {
-            return true;
-        }
-
-        return type is INamedTypeSymbol { TypeArguments.Length: 1 } list
-            && list.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
-            && list.TypeArguments[0].SpecialType == SpecialType.System_Double;
     }
 
     private static (string Key, Location Location)? ExplicitStateKey(INamedTypeSymbol type, KnownSymbols known)

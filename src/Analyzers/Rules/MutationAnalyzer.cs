@@ -139,8 +139,7 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            IOperation? receiver = invocation.Instance
-                ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            IOperation? receiver = Receiver(invocation);
             if (receiver is null || !ReachesTrainer(receiver))
             {
                 return;
@@ -192,8 +191,7 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
                         continue;
                     case IInvocationOperation invocation when !IsRuntimeCopy(invocation.TargetMethod):
                         // model.parameters(), optimizer.param_groups(): what they return is still the model's.
-                        operation = invocation.Instance
-                            ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+                        operation = Receiver(invocation);
                         continue;
                     case IConditionalAccessInstanceOperation instance:
                         operation = FindConditionalReceiver(instance);
@@ -211,6 +209,11 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
 
             return false;
         }
+
+        /// <summary>What a call acts on: its instance, or the first argument of an extension method.</summary>
+        private static IOperation? Receiver(IInvocationOperation invocation) =>
+            invocation.Instance
+            ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
 
         /// <summary>Runtime methods (metrics copies, snapshots) return fresh objects, not trainer state.</summary>
         private static bool IsRuntimeCopy(IMethodSymbol method) =>

@@ -1,3 +1,4 @@
+using DreamTrainer.Contract;
 using DreamTrainer.Generators.Helpers;
 
 namespace DreamTrainer.Generators.Models;
@@ -13,25 +14,6 @@ internal sealed record HookCall(string MethodName, EquatableArray<string> Argume
 /// <param name="Calls">The user methods to call, base class first, then declaration order.</param>
 /// <param name="Emit">False when only an inaccessible base method handles it: the base's implementation serves.</param>
 internal sealed record HookModel(int Ordinal, int Priority, EquatableArray<HookCall> Calls, bool Emit);
-
-/// <summary>How a <c>[CallbackState]</c> member is written and read.</summary>
-internal enum StateKind
-{
-    Boolean,
-    Int32,
-    Int64,
-    Single,
-    Double,
-    String,
-    Enum,
-    NullableBoolean,
-    NullableInt32,
-    NullableInt64,
-    NullableSingle,
-    NullableDouble,
-    DoubleArray,
-    DoubleList,
-}
 
 /// <summary>A <c>[CallbackState]</c> field or property.</summary>
 /// <param name="MemberName">The member.</param>
