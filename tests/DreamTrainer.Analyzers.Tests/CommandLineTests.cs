@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Reflection;
 using DreamTrainer.Tests.Common;
 using Xunit;
 
@@ -14,8 +15,10 @@ public class CommandLineTests
         string root = TestProcess.RepositoryRoot();
         string project = Path.Combine(root, "tests", "AnalyzerSmoke", "AnalyzerSmoke.csproj");
 
-        // The solution build has already built the analyzers; do not rebuild shared projects concurrently.
-        (int exitCode, string output) = TestProcess.Run("dotnet", $"build \"{project}\" -nologo -p:BuildProjectReferences=false -nodeReuse:false", root);
+        // The solution build has already built the analyzers, in this test assembly's configuration;
+        // do not rebuild shared projects concurrently, and look for their output where it is.
+        string configuration = typeof(CommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        (int exitCode, string output) = TestProcess.Run("dotnet", $"build \"{project}\" -c {configuration} -nologo -p:BuildProjectReferences=false -nodeReuse:false", root);
 
         Assert.NotEqual(0, exitCode);
         foreach (string id in new[] { "DT0101", "DT0102", "DT0103", "DT0104", "DT0105", "DT0106", "DT0201", "DT0301", "DT0401" })
