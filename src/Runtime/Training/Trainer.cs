@@ -178,6 +178,7 @@ public sealed class Trainer
         private readonly ICallbackDispatcher _callbacks;
         private readonly TrainerOptions _options;
         private readonly List<IReadOnlyDictionary<string, double>> _history = new();
+        private readonly RunTelemetry _telemetry;
 
         // The hook being dispatched (-1 while the module's step runs), to name a callback whose
         // failure a generated pipeline let pass.
@@ -192,6 +193,7 @@ public sealed class Trainer
             _validationData = validationData;
             _callbacks = trainer.Callbacks;
             _options = trainer._options;
+            _telemetry = new RunTelemetry(context);
         }
 
         public TrainResult Run(CheckpointFile? resumeFrom)
@@ -202,6 +204,7 @@ public sealed class Trainer
             try
             {
                 _dispatching = -1;
+                _telemetry.Begin();
                 if (resumeFrom is not null)
                 {
                     context.Epoch = resumeFrom.EpochsCompleted;
@@ -226,7 +229,14 @@ public sealed class Trainer
             {
                 context.Phase = TrainerPhase.Finished;
                 _dispatching = (int)Hook.TrainEnd;
-                _callbacks.OnTrainEnd(context, reason);
+                try
+                {
+                    _callbacks.OnTrainEnd(context, reason);
+                }
+                finally
+                {
+                    _telemetry.End();
+                }
             }
 
             List<Exception> secondary = context.TakeDeferredFailures();
@@ -263,6 +273,7 @@ public sealed class Trainer
                 context.MetricsStore.Clear();
                 context.Phase = TrainerPhase.Training;
                 context.IsValidationEpoch = _validationData is not null && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
+                _telemetry.EpochStarted(epoch);
                 _dispatching = (int)Hook.TrainEpochStart;
                 _callbacks.OnTrainEpochStart(context, epoch);
 
@@ -297,6 +308,7 @@ public sealed class Trainer
                 _dispatching = (int)Hook.TrainEpochEnd;
                 _callbacks.OnTrainEpochEnd(context, epoch, context.Metrics);
                 _dispatching = -1;
+                _telemetry.EpochEnded(context.Metrics);
                 _history.Add(context.MetricsStore.ToDictionary());
                 WriteRequestedCheckpoint();
 
@@ -341,6 +353,7 @@ public sealed class Trainer
                 }
 
                 long step = context.GlobalStep;
+                long started = _telemetry.StepStarting();
                 context.BatchIndex = batchIndex;
                 _dispatching = (int)Hook.TrainBatchStart;
                 _callbacks.OnTrainBatchStart(context, batchIndex, step);
@@ -364,6 +377,7 @@ public sealed class Trainer
                 _callbacks.OnTrainBatchEnd(context, in output, batchIndex, step);
                 batchIndex++;
                 _dispatching = -1;
+                _telemetry.StepEnded(started, loss);
                 WriteRequestedCheckpoint();
 
                 if (maxSteps > 0 && context.GlobalStep >= maxSteps)

@@ -39,10 +39,14 @@ public sealed class TrainerContext
         ModelState = modelState;
         CancellationToken = cancellationToken;
         Logger = options.Logger ?? NullLogger.Instance;
+        RunName = options.RunName ?? TrainerOptions.DefaultRunName(DateTime.Now);
         _metrics = new MetricsStore();
         TrainLoss = new LossCell();
         ValidationLoss = new LossCell();
     }
+
+    /// <summary>The run's name (<see cref="TrainerOptions.RunName"/>, or the default made when the run started).</summary>
+    public string RunName { get; }
 
     /// <summary>The current epoch, from 0.</summary>
     public int Epoch { get; internal set; }

@@ -27,6 +27,14 @@ public sealed class TrainerOptions
     /// <summary>Where the trainer and callbacks log (isolated failures, resume warnings). Default: nowhere.</summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>
+    /// The run's name: the <c>run</c> tag of <see cref="TrainerMeter"/>'s measurements and the
+    /// folder <see cref="TensorBoardLogger"/> writes to (<c>runs/&lt;name&gt;</c>). One folder name
+    /// (no separators, not <c>.</c> or <c>..</c>). Default: the local start time of each Fit,
+    /// <c>yyyyMMdd-HHmmss</c>; set it to keep a resumed run in the same folder.
+    /// </summary>
+    public string? RunName { get; set; }
+
     /// <summary>Throws when an option is out of range; the message names the option and its value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
@@ -56,6 +64,11 @@ public sealed class TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(LimitValidationBatches), LimitValidationBatches, $"LimitValidationBatches must be -1 (all) or at least 1; it was {LimitValidationBatches}.");
         }
 
+        if (RunName is not null && !IsFolderName(RunName))
+        {
+            throw new ArgumentException($"RunName must be one folder name (no path separators, not '.' or '..'); it was '{RunName}'.", nameof(RunName));
+        }
+
         if (CheckpointDirectory is { Length: 0 })
         {
             throw new ArgumentException("CheckpointDirectory must be null or a path; it was the empty string.", nameof(CheckpointDirectory));
@@ -63,4 +76,15 @@ public sealed class TrainerOptions
     }
 
     internal TrainerOptions Clone() => (TrainerOptions)MemberwiseClone();
+
+    /// <summary>The default run name for a run started at <paramref name="start"/>.</summary>
+    internal static string DefaultRunName(DateTime start) => start.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool IsFolderName(string name) =>
+        !string.IsNullOrWhiteSpace(name)
+        && name != "."
+        && name != ".."
+        && name.Trim() == name
+        && name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) < 0
+        && name.IndexOfAny(new[] { '/', '\\', ':' }) < 0;
 }
