@@ -10,7 +10,9 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages behind end-to-end tests: "command-that-proves-it-is-there:package ...".
-requirements=()
+requirements=(
+  prometheus:prometheus   # tests/DreamTrainer.Samples.Tests: MonitoringTests scrapes a real Prometheus
+)
 
 missing=()
 for requirement in "${requirements[@]}"; do

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.Metrics;
 using System.IO;
 using DreamTrainer.Tests.BuiltIns;
+using DreamTrainer.Tests.Common;
 using Xunit;
 
 namespace DreamTrainer.Tests.Monitoring;

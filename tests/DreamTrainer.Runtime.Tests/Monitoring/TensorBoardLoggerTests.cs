@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DreamTrainer.Tests.BuiltIns;
+using DreamTrainer.Tests.Common;
 using Xunit;
 
 namespace DreamTrainer.Tests.Monitoring;

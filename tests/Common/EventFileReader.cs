@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace DreamTrainer.Tests.Monitoring;
+namespace DreamTrainer.Tests.Common;
 
 /// <summary>A scalar read back from an event file.</summary>
 internal sealed record Scalar(string Tag, long Step, float Value);
