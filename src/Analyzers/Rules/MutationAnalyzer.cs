@@ -80,6 +80,9 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
     /// <summary>Walks one method body in order, tracking which locals alias trainer state.</summary>
     private sealed class Walker
     {
+        /// <summary>How far a receiver chain (<c>a.b().c?.d</c>…) is followed back towards the context.</summary>
+        private const int MaxChainSteps = 1000;
+
         private readonly OperationBlockAnalysisContext _context;
         private readonly KnownSymbols _known;
         private readonly ImmutableHashSet<string> _mutators;
@@ -97,6 +100,7 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
             // Descendants come in source order, so an alias is known before it is used.
             foreach (IOperation operation in root.DescendantsAndSelf())
             {
+                _context.CancellationToken.ThrowIfCancellationRequested();
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when ReachesTrainer(value):
@@ -166,8 +170,11 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
         /// <summary>True when the value is the context or an object reached from it.</summary>
         private bool ReachesTrainer(IOperation? operation)
         {
-            while (operation is not null)
+            // Each step moves to an operation that ends earlier in the source, so the walk ends; the
+            // bound keeps it cheap on absurd chains (beyond it, nothing is reported).
+            for (int step = 0; operation is not null && step < MaxChainSteps; step++)
             {
+                _context.CancellationToken.ThrowIfCancellationRequested();
                 if (operation.Type is { } type && SymbolEqualityComparer.Default.Equals(type, _known.Context))
                 {
                     return true;
@@ -219,11 +226,19 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
         private static bool IsRuntimeCopy(IMethodSymbol method) =>
             method.ContainingNamespace?.ToDisplayString() == Contract.HookCatalog.Namespace;
 
-        private static IOperation? FindConditionalReceiver(IConditionalAccessInstanceOperation instance)
+        /// <summary>
+        /// The value a <c>?.</c> tests: the <c>Operation</c> of the conditional access whose
+        /// <c>WhenNotNull</c> part holds <paramref name="instance"/>. In <c>a?.b()?.c</c> the call
+        /// <c>.b()</c> is itself the tested value of the inner access, so an access reached from its
+        /// tested side is not ours: only one reached from its <c>WhenNotNull</c> side is.
+        /// </summary>
+        private IOperation? FindConditionalReceiver(IConditionalAccessInstanceOperation instance)
         {
-            for (IOperation? parent = instance.Parent; parent is not null; parent = parent.Parent)
+            IOperation child = instance;
+            for (IOperation? parent = instance.Parent; parent is not null; child = parent, parent = parent.Parent)
             {
-                if (parent is IConditionalAccessOperation access)
+                _context.CancellationToken.ThrowIfCancellationRequested();
+                if (parent is IConditionalAccessOperation access && ReferenceEquals(access.WhenNotNull, child))
                 {
                     return access.Operation;
                 }

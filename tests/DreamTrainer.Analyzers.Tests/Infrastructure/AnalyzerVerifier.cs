@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using DreamTrainer.Analyzers.Rules;
 using DreamTrainer.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -37,7 +38,13 @@ internal static class AnalyzerVerifier
         }
     }
 
-    /// <summary>Runs the generator, then every analyzer; fails on AD0001 or a compiler error.</summary>
+    /// <summary>
+    /// How long one analysis may take before the test fails as a hang. Generous: the first test of
+    /// a run also pays for loading and compiling Roslyn on a busy 2-core machine.
+    /// </summary>
+    public static readonly TimeSpan HangBudget = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs the generator, then every analyzer; fails on AD0001, a compiler error, or a hang.</summary>
     public static IReadOnlyList<Diagnostic> Analyze(string source, string? editorConfig = null, bool allowCompilerErrors = false)
     {
         Compilation compilation = TestCompilation.Create(source);
@@ -48,13 +55,33 @@ internal static class AnalyzerVerifier
             Assert.True(errors.Count == 0, "The test source does not compile:\n" + string.Join("\n", errors));
         }
 
+        return RunWithin(output, HangBudget, editorConfig).Diagnostics;
+    }
+
+    /// <summary>
+    /// Runs every analyzer over <paramref name="compilation"/> on another thread and fails, rather
+    /// than hangs, when they take longer than <paramref name="budget"/>: then the analysis is
+    /// cancelled, and the message says whether the analyzers stopped when asked. Fails on AD0001.
+    /// </summary>
+    public static (ImmutableArray<Diagnostic> Diagnostics, CompilationWithAnalyzers Analyzed) RunWithin(Compilation compilation, TimeSpan budget, string? editorConfig = null)
+    {
         AnalyzerOptions options = new(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(editorConfig));
-        var exceptions = new List<Exception>();
-        var analyzed = output.WithAnalyzers(All, new CompilationWithAnalyzersOptions(options, (exception, _, _) => exceptions.Add(exception), concurrentAnalysis: true, logAnalyzerExecutionTime: false));
-        ImmutableArray<Diagnostic> diagnostics = analyzed.GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        Assert.True(exceptions.Count == 0, "An analyzer threw: " + string.Join("\n", exceptions));
+        var exceptions = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var analyzed = compilation.WithAnalyzers(All, new CompilationWithAnalyzersOptions(options, (exception, _, _) => exceptions.Enqueue(exception), concurrentAnalysis: true, logAnalyzerExecutionTime: true));
+        using var cancellation = new CancellationTokenSource();
+        Task<ImmutableArray<Diagnostic>> analysis = Task.Run(() => analyzed.GetAnalyzerDiagnosticsAsync(cancellation.Token));
+        if (!analysis.Wait(budget))
+        {
+            // Ask them to stop; a walk that ignores the token goes on spinning on its pool thread,
+            // but the test fails now instead of hanging the run.
+            cancellation.Cancel();
+            throw new XunitException($"The analyzers did not finish within {budget.TotalSeconds:0} s: a walk loops or is unbounded.");
+        }
+
+        ImmutableArray<Diagnostic> diagnostics = analysis.Result;
+        Assert.True(exceptions.IsEmpty, "An analyzer threw: " + string.Join("\n", exceptions));
         Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
-        return diagnostics;
+        return (diagnostics, analyzed);
     }
 
     public static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
