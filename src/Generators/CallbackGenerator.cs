@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using DreamTrainer.Contract;
 using DreamTrainer.Generators.Callbacks;
 using DreamTrainer.Generators.Helpers;
@@ -27,36 +28,11 @@ public sealed class CallbackGenerator : IIncrementalGenerator
         var found = new List<IncrementalValueProvider<ImmutableArray<CallbackModel>>>();
         foreach (HookDefinition hook in HookCatalog.All)
         {
-            found.Add(context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    hook.AttributeMetadataName,
-                    static (node, _) => node is MethodDeclarationSyntax,
-                    static (syntax, cancellationToken) => CallbackParser.ParseFromTrigger(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
-                .WithTrackingName(TrackingNames.HookMethodClasses)
-                .Where(static model => model is not null)
-                .Select(static (model, _) => model!)
-                .Collect());
+            found.Add(Find(context, hook.AttributeMetadataName, static node => node is MethodDeclarationSyntax, CallbackParser.ParseFromTrigger, TrackingNames.HookMethodClasses).Collect());
         }
 
-        found.Add(context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                HookCatalog.CallbackAttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
-                static (syntax, cancellationToken) => CallbackParser.ParseFromTrigger(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
-            .WithTrackingName(TrackingNames.AttributedClasses)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .Collect());
-
-        found.Add(context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                HookCatalog.CallbackStateAttributeMetadataName,
-                static (node, _) => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax,
-                static (syntax, cancellationToken) => CallbackParser.ParseFromTrigger(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
-            .WithTrackingName(TrackingNames.AttributedClasses)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .Collect());
+        found.Add(Find(context, HookCatalog.CallbackAttributeMetadataName, static node => node is ClassDeclarationSyntax, CallbackParser.ParseFromTrigger, TrackingNames.AttributedClasses).Collect());
+        found.Add(Find(context, HookCatalog.CallbackStateAttributeMetadataName, static node => node is VariableDeclaratorSyntax or PropertyDeclarationSyntax, CallbackParser.ParseFromTrigger, TrackingNames.AttributedClasses).Collect());
 
         IncrementalValueProvider<ImmutableArray<CallbackModel>> merged = found[0];
         for (int i = 1; i < found.Count; i++)
@@ -64,40 +40,44 @@ public sealed class CallbackGenerator : IIncrementalGenerator
             merged = merged.Combine(found[i]).Select(static (pair, _) => pair.Left.AddRange(pair.Right));
         }
 
-        IncrementalValuesProvider<CallbackModel> callbacks = merged
-            .Select(static (models, _) => Distinct(models))
-            .WithTrackingName(TrackingNames.AllCallbacks)
-            .SelectMany(static (models, _) => models)
-            .WithTrackingName(TrackingNames.Callbacks);
-
+        IncrementalValuesProvider<CallbackModel> callbacks = OnePerType(merged, TrackingNames.AllCallbacks, TrackingNames.Callbacks);
         context.RegisterSourceOutput(callbacks, static (output, model) =>
-            output.AddSource(model.Scope.HintName, CallbackEmitter.Emit(model)));
+            output.AddSource(model.Scope.FileStem + CallbackEmitter.FileSuffix, CallbackEmitter.Emit(model, output.CancellationToken)));
 
-        IncrementalValuesProvider<PipelineModel> pipelines = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                HookCatalog.CallbackPipelineAttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
-                static (syntax, cancellationToken) => PipelineParser.Parse(syntax.TargetSymbol as INamedTypeSymbol, syntax.SemanticModel.Compilation, cancellationToken))
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.Pipelines);
-
+        IncrementalValuesProvider<PipelineModel> pipelines = OnePerType(
+            Find(context, HookCatalog.CallbackPipelineAttributeMetadataName, static node => node is ClassDeclarationSyntax, PipelineParser.ParseFromTrigger, TrackingNames.PipelineClasses).Collect(),
+            TrackingNames.AllPipelines,
+            TrackingNames.Pipelines);
         context.RegisterSourceOutput(pipelines, static (output, model) =>
-            output.AddSource(model.Scope.HintName, PipelineEmitter.Emit(model)));
+            output.AddSource(model.Scope.FileStem + PipelineEmitter.FileSuffix, PipelineEmitter.Emit(model, output.CancellationToken)));
     }
 
-    /// <summary>One model per class (a class is found once per hook method), sorted by name for stable output.</summary>
-    private static EquatableArray<CallbackModel> Distinct(ImmutableArray<CallbackModel> models)
-    {
-        var byName = new SortedDictionary<string, CallbackModel>(StringComparer.Ordinal);
-        foreach (CallbackModel model in models)
-        {
-            if (!byName.ContainsKey(model.Scope.HintName))
-            {
-                byName.Add(model.Scope.HintName, model);
-            }
-        }
+    /// <summary>The models built from every declaration carrying <paramref name="attributeMetadataName"/>.</summary>
+    private static IncrementalValuesProvider<T> Find<T>(
+        IncrementalGeneratorInitializationContext context,
+        string attributeMetadataName,
+        Func<SyntaxNode, bool> isCandidate,
+        Func<ISymbol, Compilation, CancellationToken, T?> parse,
+        string trackingName)
+        where T : class =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attributeMetadataName,
+                (node, _) => isCandidate(node),
+                (syntax, cancellationToken) => parse(syntax.TargetSymbol, syntax.SemanticModel.Compilation, cancellationToken))
+            .WithTrackingName(trackingName)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
 
-        return byName.Values.ToEquatableArray();
-    }
+    /// <summary>
+    /// One model per type, each with a file name of its own (see <see cref="HintNames"/>): deciding
+    /// names needs every model at once, then each goes on alone so an edit re-emits only its file.
+    /// </summary>
+    private static IncrementalValuesProvider<T> OnePerType<T>(IncrementalValueProvider<ImmutableArray<T>> models, string allName, string eachName)
+        where T : IGeneratedType<T>, IEquatable<T> =>
+        models
+            .Select(static (all, cancellationToken) => HintNames.OnePerType(all, cancellationToken))
+            .WithTrackingName(allName)
+            .SelectMany(static (all, _) => all)
+            .WithTrackingName(eachName);
 }

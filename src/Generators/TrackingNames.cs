@@ -9,12 +9,18 @@ internal static class TrackingNames
     /// <summary>A class found through <c>[Callback]</c> or a <c>[CallbackState]</c> member.</summary>
     public const string AttributedClasses = nameof(AttributedClasses);
 
-    /// <summary>Every callback model, merged and de-duplicated.</summary>
+    /// <summary>Every callback model, merged and de-duplicated, with unique file names.</summary>
     public const string AllCallbacks = nameof(AllCallbacks);
 
     /// <summary>One callback model per class, the input of the emitter.</summary>
     public const string Callbacks = nameof(Callbacks);
 
-    /// <summary>One pipeline model per <c>[CallbackPipeline]</c> class.</summary>
+    /// <summary>A class found through <c>[CallbackPipeline]</c>.</summary>
+    public const string PipelineClasses = nameof(PipelineClasses);
+
+    /// <summary>Every pipeline model, de-duplicated, with unique file names.</summary>
+    public const string AllPipelines = nameof(AllPipelines);
+
+    /// <summary>One pipeline model per <c>[CallbackPipeline]</c> class, the input of the emitter.</summary>
     public const string Pipelines = nameof(Pipelines);
 }

@@ -43,7 +43,7 @@ public class IncrementalityTests
     private static readonly string[] TrackedNames =
     {
         TrackingNames.HookMethodClasses, TrackingNames.AttributedClasses, TrackingNames.AllCallbacks,
-        TrackingNames.Callbacks, TrackingNames.Pipelines,
+        TrackingNames.Callbacks, TrackingNames.PipelineClasses, TrackingNames.AllPipelines, TrackingNames.Pipelines,
     };
 
     private static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
@@ -62,7 +62,7 @@ public class IncrementalityTests
 
         // The model-building steps must have run; a trigger step whose every transform was skipped
         // (a class found first through another trigger) may not be recorded at all.
-        foreach (string required in new[] { TrackingNames.HookMethodClasses, TrackingNames.AllCallbacks, TrackingNames.Callbacks, TrackingNames.Pipelines })
+        foreach (string required in new[] { TrackingNames.HookMethodClasses, TrackingNames.AllCallbacks, TrackingNames.Callbacks, TrackingNames.PipelineClasses, TrackingNames.AllPipelines, TrackingNames.Pipelines })
         {
             Assert.True(steps.ContainsKey(required), $"step {required} was not tracked; tracked: {string.Join(", ", steps.Keys)}");
         }

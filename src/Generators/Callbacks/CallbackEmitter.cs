@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using DreamTrainer.Contract;
 using DreamTrainer.Generators.Helpers;
 using DreamTrainer.Generators.Models;
@@ -8,31 +9,34 @@ namespace DreamTrainer.Generators.Callbacks;
 /// <summary>Writes the ICallback implementation of one partial callback class.</summary>
 internal static class CallbackEmitter
 {
+    /// <summary>The end of the generated file's name, after the type's file stem.</summary>
+    public const string FileSuffix = ".Callback.g.cs";
+
     private const string Runtime = "global::DreamTrainer";
 
-    public static string Emit(CallbackModel model)
+    public static string Emit(CallbackModel model, CancellationToken cancellationToken)
     {
         var writer = new SourceWriter();
         ScopeEmitter.OpenScope(writer, model.Scope, $"the hook methods of {model.Scope.FullName}");
         TypeDeclaration type = model.Scope.Type;
         string isolate = model.ErrorPolicy == 1 ? $", OnError = {Runtime}.CallbackErrorPolicy.Isolate" : string.Empty;
         writer.WriteLine($"[{Runtime}.GeneratedCallback({MaskExpression(model.Hooks)}{PriorityArguments(model)}{isolate})]");
-        writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DreamTrainer.Generators\", \"{ScopeEmitter.Version}\")]");
         writer.OpenBlock($"partial {type.Keyword} {type.Name}{type.TypeParameters} : {Runtime}.ICallback");
 
-        writer.WriteLine("/// <inheritdoc/>");
+        ScopeEmitter.MemberHeader(writer);
         writer.WriteLine($"{Runtime}.HookMask {Runtime}.ICallback.Hooks => {MaskExpression(model.Hooks)};");
         writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
+        ScopeEmitter.MemberHeader(writer);
         writer.WriteLine($"string {Runtime}.ICallback.StateKey => {model.StateKeyExpression};");
         writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
+        ScopeEmitter.MemberHeader(writer);
         writer.WriteLine($"{Runtime}.CallbackErrorPolicy {Runtime}.ICallback.ErrorPolicy => {Runtime}.CallbackErrorPolicy.{(model.ErrorPolicy == 1 ? "Isolate" : "Propagate")};");
         writer.WriteLine();
         EmitGetPriority(writer, model);
 
         foreach (HookModel hook in model.Hooks)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!hook.Emit)
             {
                 continue;
@@ -40,7 +44,7 @@ internal static class CallbackEmitter
 
             HookDefinition definition = HookCatalog.All[hook.Ordinal];
             writer.WriteLine();
-            writer.WriteLine("/// <inheritdoc/>");
+            ScopeEmitter.MemberHeader(writer);
             writer.OpenBlock($"void {Runtime}.ICallback.{definition.MethodName}({ScopeEmitter.ParameterList(definition)})");
             if (hook.Ordinal == HookCatalog.SaveStateOrdinal)
             {
@@ -65,7 +69,7 @@ internal static class CallbackEmitter
 
             foreach (HookCall call in hook.Calls)
             {
-                writer.WriteLine($"{call.MethodName}({string.Join(", ", call.Arguments)});");
+                writer.WriteLine($"{Identifiers.Escape(call.MethodName)}({string.Join(", ", call.Arguments)});");
             }
 
             writer.CloseBlock();
@@ -87,7 +91,7 @@ internal static class CallbackEmitter
             }
         }
 
-        writer.WriteLine("/// <inheritdoc/>");
+        ScopeEmitter.MemberHeader(writer);
         string signature = $"int {Runtime}.ICallback.GetPriority({Runtime}.Hook hook)";
         if (overrides.Count == 0)
         {
@@ -134,7 +138,7 @@ internal static class CallbackEmitter
     private static string StateWrite(StateMemberModel member)
     {
         string name = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(member.EntryName, quote: true);
-        string value = "this." + member.MemberName;
+        string value = "this." + Identifiers.Escape(member.MemberName);
         return member.Kind switch
         {
             StateKind.Single => $"writer.Write({name}, (double){value});",
@@ -156,7 +160,7 @@ internal static class CallbackEmitter
             local = local.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9') + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        string target = "this." + member.MemberName;
+        string target = "this." + Identifiers.Escape(member.MemberName);
         (string declaration, string assigned) = member.Kind switch
         {
             StateKind.Boolean => ("out bool " + local, local),

@@ -66,7 +66,7 @@ internal static class CallbackParser
             return null;
         }
 
-        TypeScope? scope = TypeScopeParser.Parse(type, ".Callback.g.cs");
+        TypeScope? scope = TypeScopeParser.Parse(type, cancellationToken);
         if (scope is null)
         {
             return null;

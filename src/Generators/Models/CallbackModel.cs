@@ -35,4 +35,8 @@ internal sealed record CallbackModel(
     int ErrorPolicy,
     string StateKeyExpression,
     EquatableArray<HookModel> Hooks,
-    EquatableArray<StateMemberModel> State);
+    EquatableArray<StateMemberModel> State) : IGeneratedType<CallbackModel>
+{
+    /// <inheritdoc/>
+    public CallbackModel WithScope(TypeScope scope) => this with { Scope = scope };
+}

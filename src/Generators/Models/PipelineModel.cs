@@ -24,4 +24,9 @@ internal sealed record PipelineHook(int Ordinal, EquatableArray<PipelineCall> Ca
 /// <param name="Scope">Where the partial goes.</param>
 /// <param name="Members">The callback members, in declaration order.</param>
 /// <param name="Hooks">Every hook of the catalogue, with its calls (possibly none).</param>
-internal sealed record PipelineModel(TypeScope Scope, EquatableArray<PipelineMember> Members, EquatableArray<PipelineHook> Hooks);
+internal sealed record PipelineModel(TypeScope Scope, EquatableArray<PipelineMember> Members, EquatableArray<PipelineHook> Hooks)
+    : IGeneratedType<PipelineModel>
+{
+    /// <inheritdoc/>
+    public PipelineModel WithScope(TypeScope scope) => this with { Scope = scope };
+}

@@ -1,3 +1,4 @@
+using System.Threading;
 using DreamTrainer.Contract;
 using DreamTrainer.Generators.Helpers;
 using DreamTrainer.Generators.Models;
@@ -11,14 +12,16 @@ namespace DreamTrainer.Generators.Pipelines;
 /// </summary>
 internal static class PipelineEmitter
 {
+    /// <summary>The end of the generated file's name, after the type's file stem.</summary>
+    public const string FileSuffix = ".Pipeline.g.cs";
+
     private const string Runtime = "global::DreamTrainer";
 
-    public static string Emit(PipelineModel model)
+    public static string Emit(PipelineModel model, CancellationToken cancellationToken)
     {
         var writer = new SourceWriter();
         ScopeEmitter.OpenScope(writer, model.Scope, $"the callback members of {model.Scope.FullName}");
         TypeDeclaration type = model.Scope.Type;
-        writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DreamTrainer.Generators\", \"{ScopeEmitter.Version}\")]");
         writer.OpenBlock($"partial {type.Keyword} {type.Name}{type.TypeParameters} : {Runtime}.ICallbackDispatcher");
 
         EmitCallbacks(writer, model);
@@ -26,9 +29,10 @@ internal static class PipelineEmitter
 
         foreach (PipelineHook hook in model.Hooks)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             HookDefinition definition = HookCatalog.All[hook.Ordinal];
             writer.WriteLine();
-            writer.WriteLine("/// <inheritdoc/>");
+            ScopeEmitter.MemberHeader(writer);
             if (IsPerBatch(hook))
             {
                 // Per-batch dispatch is a few direct calls: ask the JIT to inline it into the loop.
@@ -47,13 +51,13 @@ internal static class PipelineEmitter
                 if (call.IsOptional)
                 {
                     // Nullable members are optional: skipped while null.
-                    writer.OpenBlock($"if (this.{call.Member} is {{ }} {LocalName(call.Member)})");
+                    writer.OpenBlock($"if ({This(call.Member)} is {{ }} {LocalName(call.Member)})");
                     EmitCall(writer, hook, call, LocalName(call.Member));
                     writer.CloseBlock();
                 }
                 else
                 {
-                    EmitCall(writer, hook, call, "this." + call.Member);
+                    EmitCall(writer, hook, call, This(call.Member));
                 }
             }
 
@@ -67,7 +71,7 @@ internal static class PipelineEmitter
 
     private static void EmitCallbacks(SourceWriter writer, PipelineModel model)
     {
-        writer.WriteLine("/// <inheritdoc/>");
+        ScopeEmitter.MemberHeader(writer);
         string type = $"global::System.Collections.Generic.IReadOnlyList<{Runtime}.ICallback>";
         bool anyOptional = false;
         foreach (PipelineMember member in model.Members)
@@ -95,7 +99,7 @@ internal static class PipelineEmitter
         {
             if (member.IsOptional)
             {
-                writer.OpenBlock($"if (this.{member.Name} is {{ }} {LocalName(member.Name)})");
+                writer.OpenBlock($"if ({This(member.Name)} is {{ }} {LocalName(member.Name)})");
                 writer.WriteLine($"callbacks.Add({LocalName(member.Name)});");
                 writer.CloseBlock();
             }
@@ -111,7 +115,7 @@ internal static class PipelineEmitter
     }
 
     private static string Required(PipelineMember member, PipelineModel model) =>
-        $"this.{member.Name} ?? throw new global::System.InvalidOperationException(\"Callback member '{member.Name}' of pipeline {model.Scope.FullName} is null.\")";
+        $"{This(member.Name)} ?? throw new global::System.InvalidOperationException(\"Callback member '{member.Name}' of pipeline {model.Scope.FullName} is null.\")";
 
     private static bool IsPerBatch(PipelineHook hook) => HookCatalog.All[hook.Ordinal].IsPerBatch && hook.Calls.Count > 0;
 
@@ -120,14 +124,15 @@ internal static class PipelineEmitter
         writer.WriteLine();
         writer.WriteLine("// The member whose hook runs. A propagate-policy callback's failure passes through without a");
         writer.WriteLine("// handler (a handler would stop the JIT from inlining the dispatch); the trainer reads this to name it.");
+        writer.WriteLine(ScopeEmitter.GeneratedCodeAttribute);
         writer.WriteLine("private int __running = -1;");
         writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
+        ScopeEmitter.MemberHeader(writer);
         writer.WriteLine($"{Runtime}.ICallback? {Runtime}.ICallbackDispatcher.RunningCallback => this.__running switch");
         writer.WriteLine("{");
         for (int i = 0; i < model.Members.Count; i++)
         {
-            writer.WriteLine($"    {i} => this.{model.Members[i].Name},");
+            writer.WriteLine($"    {i} => {This(model.Members[i].Name)},");
         }
 
         writer.WriteLine("    _ => null,");
@@ -163,6 +168,9 @@ internal static class PipelineEmitter
         writer.WriteLine($"{Runtime}.CallbackDispatch.HandleFailure(context, {target}, {Runtime}.Hook.{definition.Name}, failure);");
         writer.CloseBlock();
     }
+
+    /// <summary>A member access: <c>this.Logger</c>, <c>this.@event</c>.</summary>
+    private static string This(string member) => "this." + Identifiers.Escape(member);
 
     /// <summary>A local for an optional member: its name in camel case, prefixed so it never meets a parameter.</summary>
     private static string LocalName(string member)

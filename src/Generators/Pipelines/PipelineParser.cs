@@ -14,6 +14,10 @@ namespace DreamTrainer.Generators.Pipelines;
 /// </summary>
 internal static class PipelineParser
 {
+    /// <summary>The model of a class found through its <c>[CallbackPipeline]</c> attribute.</summary>
+    public static PipelineModel? ParseFromTrigger(ISymbol trigger, Compilation compilation, CancellationToken cancellationToken) =>
+        Parse(trigger as INamedTypeSymbol, compilation, cancellationToken);
+
     public static PipelineModel? Parse(INamedTypeSymbol? type, Compilation compilation, CancellationToken cancellationToken)
     {
         if (type is null || type.TypeKind != TypeKind.Class || type.IsStatic)
@@ -21,7 +25,7 @@ internal static class PipelineParser
             return null;
         }
 
-        TypeScope? scope = TypeScopeParser.Parse(type, ".Pipeline.g.cs");
+        TypeScope? scope = TypeScopeParser.Parse(type, cancellationToken);
         if (scope is null)
         {
             return null;
