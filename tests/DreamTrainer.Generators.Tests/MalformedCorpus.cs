@@ -52,5 +52,13 @@ public static class MalformedCorpus
         ["garbage tokens"] = "using DreamTrainer; public partial class A { [OnTrainStart] void S() { } } @@@ ### }}} [[[",
         ["attribute on class instead of method"] = "using DreamTrainer; [OnTrainStart] public partial class A { }",
         ["empty source"] = string.Empty,
+        ["file-local callback"] = "using DreamTrainer; file sealed partial class A { [OnTrainStart] void S() { } } public sealed partial class B { [OnTrainStart] void S() { } }",
+        ["callback nested in a file-local class"] = "using DreamTrainer; file partial class O { public partial class A { [OnTrainStart] void S() { } } }",
+        ["file-local pipeline"] = "using DreamTrainer; public sealed partial class A { [OnTrainStart] void S() { } } [CallbackPipeline] file sealed partial class P { public A X = new(); }",
+        ["cyclic base classes"] = "using DreamTrainer; public partial class A : B { [OnTrainStart] void S() { } } public partial class B : A { [OnTrainEnd] void E() { } }",
+        ["class deriving from itself"] = "using DreamTrainer; public partial class A : A { [OnTrainStart] void S() { } }",
+        ["cyclic nesting through base"] = "using DreamTrainer; public partial class A : A.B { public partial class B : A { [OnTrainStart] void S() { } } }",
+        ["hook method named after a keyword"] = "using DreamTrainer; public partial class @class { [OnTrainStart] void @event() { } [CallbackState] int @int; }",
+        ["names differing only in case"] = "using DreamTrainer; public partial class Aa { [OnTrainStart] void S() { } } public partial class aA { [OnTrainStart] void S() { } }",
     };
 }

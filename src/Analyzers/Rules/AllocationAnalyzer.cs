@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using DreamTrainer.Analyzers.Diagnostics;
 using DreamTrainer.Contract;
 using Microsoft.CodeAnalysis;
@@ -74,7 +75,7 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
             var collector = new Collector(known, type);
             foreach (IOperation root in block.OperationBlocks)
             {
-                collector.Visit(root);
+                collector.Visit(root, block.CancellationToken);
             }
 
             findings[method] = (collector.Allocations, collector.Callees);
@@ -126,50 +127,73 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
 
         public List<IMethodSymbol> Callees { get; } = new();
 
-        public void Visit(IOperation operation)
+        /// <summary>
+        /// Visits <paramref name="root"/> and what it contains, in source order. Iterative: a
+        /// generated expression thousands of operands deep must not overflow the compiler's stack.
+        /// </summary>
+        public void Visit(IOperation root, CancellationToken cancellationToken)
+        {
+            var pending = new Stack<IOperation>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                IOperation operation = pending.Pop();
+                if (VisitOne(operation, cancellationToken))
+                {
+                    foreach (IOperation child in operation.ChildOperations.Reverse())
+                    {
+                        pending.Push(child);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Records what <paramref name="operation"/> itself allocates; false when its children need no visit.</summary>
+        private bool VisitOne(IOperation operation, CancellationToken cancellationToken)
         {
             // Attributes are metadata, not code that runs per batch.
             if (operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.AttributeSyntax)
             {
-                return;
+                return false;
             }
 
             switch (operation)
             {
                 case IThrowOperation:
-                    return;
+                    return false;
                 case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } creation:
-                    if (Captures(lambda))
+                    if (Captures(lambda, cancellationToken))
                     {
                         Add(creation, "A capturing lambda");
                     }
 
-                    return;
+                    return false;
                 case IDelegateCreationOperation { Target: IMethodReferenceOperation { Method.IsStatic: false } } creation:
                     Add(creation, "A method-group delegate");
-                    return;
+                    return false;
                 case IObjectCreationOperation { Type.IsReferenceType: true } creation:
                     Add(creation, $"Creating a {creation.Type!.Name}");
-                    break;
+                    return true;
                 case IArrayCreationOperation array when array.Parent is IArgumentOperation { ArgumentKind: ArgumentKind.ParamArray } argument:
                     if (!IsEmpty(array))
                     {
                         Add(argument.Parent ?? array, $"A params array for '{(argument.Parameter?.ContainingSymbol.Name ?? "call")}'");
                     }
 
-                    break;
+                    return true;
                 case IArrayCreationOperation array:
                     Add(array, "Creating an array");
-                    break;
+                    return true;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, Type.SpecialType: SpecialType.System_String, ConstantValue.HasValue: false } concatenation:
                     Add(concatenation, "String concatenation");
-                    return;
+                    return false;
                 case IInterpolatedStringOperation { ConstantValue.HasValue: false } interpolation:
                     Add(interpolation, "String interpolation");
-                    return;
+                    return false;
                 case IConversionOperation conversion when conversion.Operand.Type is { IsValueType: true } && conversion.Type is { IsReferenceType: true } && conversion.GetConversion().IsBoxing:
                     Add(conversion, $"Boxing a {conversion.Operand.Type!.Name}");
-                    break;
+                    return true;
                 case IInvocationOperation invocation:
                     IMethodSymbol target = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
                     if (_known.Enumerable is not null && SymbolEqualityComparer.Default.Equals(target.ContainingType, _known.Enumerable))
@@ -182,12 +206,9 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
                         Callees.Add((IMethodSymbol)target.OriginalDefinition);
                     }
 
-                    break;
-            }
-
-            foreach (IOperation child in operation.ChildOperations)
-            {
-                Visit(child);
+                    return true;
+                default:
+                    return true;
             }
         }
 
@@ -195,10 +216,11 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
             array.DimensionSizes.Length == 1 && array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: 0 };
 
         /// <summary>True when the lambda uses <c>this</c> or a local or parameter declared outside it.</summary>
-        private static bool Captures(IAnonymousFunctionOperation lambda)
+        private static bool Captures(IAnonymousFunctionOperation lambda, CancellationToken cancellationToken)
         {
             foreach (IOperation inner in lambda.Body.DescendantsAndSelf())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 switch (inner)
                 {
                     case IInstanceReferenceOperation:

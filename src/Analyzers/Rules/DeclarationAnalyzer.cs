@@ -79,6 +79,11 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 problem = "its class is static; callbacks are instances";
             }
 
+            if (problem is null && FileLocalType(method.ContainingType) is { } fileLocal)
+            {
+                problem = $"'{fileLocal.Name}' is file-local, and the generated part in another file would be another type";
+            }
+
             if (problem is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidHookMethod, location, method.Name, hook.MethodName, problem));
@@ -100,6 +105,20 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>The type itself or an outer type declared with <c>file</c>, if any.</summary>
+    private static INamedTypeSymbol? FileLocalType(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
     private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known, ConcurrentBag<(string, INamedTypeSymbol, Location)> stateKeys)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -107,7 +126,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         if (declaresHooks && type.TypeKind == TypeKind.Class && !type.IsStatic)
         {
             ReportNotPartial(context, type);
-            if (ExplicitStateKey(type, known) is { } key)
+            if (ExplicitStateKey(type, known, context.CancellationToken) is { } key)
             {
                 stateKeys.Add((key.Key, type, key.Location));
             }
@@ -144,6 +163,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     {
         foreach (ISymbol member in pipeline.GetMembers())
         {
+            context.CancellationToken.ThrowIfCancellationRequested();
             ITypeSymbol? memberType = member switch
             {
                 IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false, IsConst: false } field => field.Type,
@@ -198,7 +218,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static (string Key, Location Location)? ExplicitStateKey(INamedTypeSymbol type, KnownSymbols known)
+    private static (string Key, Location Location)? ExplicitStateKey(INamedTypeSymbol type, KnownSymbols known, System.Threading.CancellationToken cancellationToken)
     {
         foreach (AttributeData attribute in type.GetAttributes())
         {
@@ -211,7 +231,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             {
                 if (argument.Key == "StateKey" && argument.Value.Value is string key && key.Length > 0)
                 {
-                    Location location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None;
+                    Location location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None;
                     return (key, location);
                 }
             }

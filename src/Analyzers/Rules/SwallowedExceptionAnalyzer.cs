@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using DreamTrainer.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -46,7 +47,7 @@ public sealed class SwallowedExceptionAnalyzer : DiagnosticAnalyzer
         }
 
         BlockSyntax block = clause.Block;
-        if (Rethrows(block))
+        if (Rethrows(block, context.CancellationToken))
         {
             return;
         }
@@ -63,7 +64,7 @@ public sealed class SwallowedExceptionAnalyzer : DiagnosticAnalyzer
         else
         {
             ISymbol? caught = context.SemanticModel.GetDeclaredSymbol(clause.Declaration, context.CancellationToken);
-            problem = caught is not null && HandsOn(block, caught, context.SemanticModel) ? null : "neither rethrows nor hands the exception on";
+            problem = caught is not null && HandsOn(block, caught, context.SemanticModel, context.CancellationToken) ? null : "neither rethrows nor hands the exception on";
         }
 
         if (problem is not null)
@@ -73,17 +74,27 @@ public sealed class SwallowedExceptionAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A <c>throw;</c> anywhere in the handler (outside nested functions).</summary>
-    private static bool Rethrows(BlockSyntax block) =>
-        block.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
-            .OfType<ThrowStatementSyntax>()
-            .Any(t => t.Expression is null);
+    private static bool Rethrows(BlockSyntax block, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxNode node in block.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (node is ThrowStatementSyntax { Expression: null })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The caught exception is thrown, or passed (alone or inside an expression) as an argument.</summary>
-    private static bool HandsOn(BlockSyntax block, ISymbol caught, SemanticModel model)
+    private static bool HandsOn(BlockSyntax block, ISymbol caught, SemanticModel model, CancellationToken cancellationToken)
     {
         foreach (IdentifierNameSyntax name in block.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
-            if (name.Identifier.ValueText != caught.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, caught))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (name.Identifier.ValueText != caught.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, caught))
             {
                 continue;
             }

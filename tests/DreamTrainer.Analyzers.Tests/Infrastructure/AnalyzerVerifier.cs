@@ -44,11 +44,12 @@ internal static class AnalyzerVerifier
     /// </summary>
     public static readonly TimeSpan HangBudget = TimeSpan.FromSeconds(60);
 
-    /// <summary>Runs the generator, then every analyzer; fails on AD0001, a compiler error, or a hang.</summary>
+    /// <summary>Runs the generator, then every analyzer; fails on a generator exception, AD0001, a compiler error, or a hang.</summary>
     public static IReadOnlyList<Diagnostic> Analyze(string source, string? editorConfig = null, bool allowCompilerErrors = false)
     {
         Compilation compilation = TestCompilation.Create(source);
-        (Compilation output, GeneratorDriverRunResult _) = TestCompilation.Generate(compilation);
+        (Compilation output, GeneratorDriverRunResult generated) = TestCompilation.Generate(compilation);
+        Assert.All(generated.Results, r => Assert.Null(r.Exception));
         if (!allowCompilerErrors)
         {
             var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -30,4 +30,19 @@ public class DT0103Tests
             [OnTrainStart] void {|DT0103:Start|}() { }
         }
         """);
+
+    [Fact]
+    public void Hooks_in_a_file_local_class_or_one_nested_in_it_are_reported_and_nothing_is_generated() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        file sealed partial class Local
+        {
+            [OnTrainStart] void {|DT0103:Start|}() { }
+
+            public sealed partial class Inner
+            {
+                [OnTrainEnd] void {|DT0103:End|}() { }
+            }
+        }
+        """);
 }
