@@ -15,6 +15,7 @@ namespace DreamTrainer.Generators.Tests;
 public class HintNameTests
 {
     private const string Colliding = """
+        #pragma warning disable CS8981 // lower-case type names, as TorchSharp declares them
         using DreamTrainer;
 
         namespace Vision

@@ -22,7 +22,7 @@ internal static class CallbackParser
     public static CallbackModel? ParseFromTrigger(ISymbol trigger, Compilation compilation, CancellationToken cancellationToken)
     {
         INamedTypeSymbol? type = trigger as INamedTypeSymbol ?? trigger.ContainingType;
-        if (type is null || !IsFirstTrigger(trigger, type))
+        if (type is null || !IsFirstTrigger(trigger, type, cancellationToken))
         {
             return null;
         }
@@ -30,11 +30,12 @@ internal static class CallbackParser
         return Parse(type, compilation, cancellationToken);
     }
 
-    private static bool IsFirstTrigger(ISymbol trigger, INamedTypeSymbol type)
+    private static bool IsFirstTrigger(ISymbol trigger, INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         ISymbol? firstState = null;
         foreach (ISymbol member in type.GetMembers())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (AttributeData attribute in member.GetAttributes())
             {
                 if (attribute.AttributeClass is not { ContainingNamespace.Name: HookCatalog.Namespace } attributeClass)
@@ -78,18 +79,20 @@ internal static class CallbackParser
         var calls = new List<HookCall>[HookCatalog.All.Length];
         var explicitPriority = new int?[HookCatalog.All.Length];
 
-        // Base classes first, so a base's hook methods run before the derived class's.
+        // Base classes first, so a base's hook methods run before the derived class's. The chain
+        // ends: the compiler breaks inheritance cycles (CS0146) with an error type.
         var chain = new List<INamedTypeSymbol>();
         for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             chain.Insert(0, current);
         }
 
         foreach (INamedTypeSymbol declaring in chain)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             foreach (ISymbol member in declaring.GetMembers())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (member is not IMethodSymbol method || method.MethodKind != MethodKind.Ordinary)
                 {
                     continue;
@@ -127,7 +130,7 @@ internal static class CallbackParser
             }
         }
 
-        List<StateMemberModel> state = StateMemberParser.Parse(chain, type, compilation);
+        List<StateMemberModel> state = StateMemberParser.Parse(chain, type, compilation, cancellationToken);
         if (state.Count > 0)
         {
             mask[HookCatalog.SaveStateOrdinal] = true;

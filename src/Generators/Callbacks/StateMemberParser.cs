@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using DreamTrainer.Contract;
 using DreamTrainer.Generators.Models;
 using Microsoft.CodeAnalysis;
@@ -8,13 +9,14 @@ namespace DreamTrainer.Generators.Callbacks;
 /// <summary>Finds <c>[CallbackState]</c> members the generated code can write and read back.</summary>
 internal static class StateMemberParser
 {
-    public static List<StateMemberModel> Parse(List<INamedTypeSymbol> chain, INamedTypeSymbol type, Compilation compilation)
+    public static List<StateMemberModel> Parse(List<INamedTypeSymbol> chain, INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         var members = new List<StateMemberModel>();
         foreach (INamedTypeSymbol declaring in chain)
         {
             foreach (ISymbol member in declaring.GetMembers())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (member.IsStatic || member.IsImplicitlyDeclared || !HasStateAttribute(member, out string? entryName))
                 {
                     continue;

@@ -27,11 +27,15 @@ internal static class TestCompilation
     public static CSharpCompilation Create(params string[] sources) => CreateNamed("Tests", sources);
 
     public static CSharpCompilation CreateNamed(string assemblyName, params string[] sources) =>
+        CreateFiles(assemblyName, sources.Select((s, i) => ($"Source{i}.cs", s)));
+
+    /// <summary>A compilation of files with their own paths (a path ending in <c>.g.cs</c> is generated code).</summary>
+    public static CSharpCompilation CreateFiles(string assemblyName, IEnumerable<(string Path, string Text)> files) =>
         CSharpCompilation.Create(
             assemblyName,
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
+            files.Select(file => CSharpSyntaxTree.ParseText(file.Text, ParseOptions, path: file.Path)),
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1591"] = ReportDiagnostic.Suppress }));
 
     /// <summary>Runs the generator over <paramref name="compilation"/>.</summary>
