@@ -66,7 +66,7 @@ internal static class CodeFixVerifier
     private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, CodeFixProvider provider)
     {
         Compilation compilation = (await document.Project.GetCompilationAsync().ConfigureAwait(false))!;
-        ImmutableArray<Diagnostic> all = await compilation.WithAnalyzers(AnalyzerVerifier.All).GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
+        ImmutableArray<Diagnostic> all = AnalyzerVerifier.RunWithin(compilation, AnalyzerVerifier.HangBudget);
         return all.Where(d => provider.FixableDiagnosticIds.Contains(d.Id)).OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray();
     }
 
