@@ -98,7 +98,8 @@ public class MonitoringTests : IDisposable
             Assert.True(file.Events.Count > 1_000, $"only {file.Events.Count} records before the kill");
             long[] steps = file.Scalars().Where(s => s.Tag == "step/loss").Select(s => s.Step).ToArray();
             Assert.Equal(Enumerable.Range(1, steps.Length).Select(i => (long)i), steps);
-            Assert.All(file.Scalars(), s => Assert.True(float.IsFinite(s.Value), $"{s.Tag}@{s.Step} = {s.Value}"));
+            // No check of the values themselves: with one sample per step the model may diverge to
+            // NaN, which is a legal scalar; the reader has already checked both CRCs of every record.
 
             // With one image per step an epoch (1,437 records) outgrows the 64 KiB write buffer, so
             // between epoch-end flushes the file on disk ends inside a record; the sample is killed
