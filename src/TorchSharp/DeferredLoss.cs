@@ -15,6 +15,8 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
     private Tensor? _current;
     private Tensor? _sum;
     private long _count;
+    private Scalar? _weight;
+    private int _weightValue;
 
     /// <summary>How many times a value was copied to the host (each a device sync).</summary>
     public long Reads { get; private set; }
@@ -41,7 +43,7 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
     }
 
     /// <inheritdoc/>
-    public void AddToRunningSum()
+    public void AddToRunningSum(int weight)
     {
         Tensor current = _current ?? throw new InvalidOperationException("No step has produced a loss yet.");
         using (no_grad())
@@ -49,14 +51,35 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
             if (_sum is null)
             {
                 _sum = current.to_type(ScalarType.Float64).DetachFromDisposeScope();
+                if (weight != 1)
+                {
+                    _sum.mul_(Weight(weight));
+                }
+            }
+            else if (weight == 1)
+            {
+                _sum.add_(current);
             }
             else
             {
-                _sum.add_(current);
+                _sum.add_(current, Weight(weight));
             }
         }
 
         _count++;
+    }
+
+    /// <summary>The batch size as a TorchSharp scalar, kept while batch sizes repeat (they do, but for the last batch).</summary>
+    private Scalar Weight(int weight)
+    {
+        if (_weight is null || _weightValue != weight)
+        {
+            _weight?.Dispose();
+            _weight = weight;
+            _weightValue = weight;
+        }
+
+        return _weight;
     }
 
     /// <inheritdoc/>
@@ -83,5 +106,7 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
         _current = null;
         _sum?.Dispose();
         _sum = null;
+        _weight?.Dispose();
+        _weight = null;
     }
 }

@@ -99,7 +99,7 @@ public class HookCatalogContractTests
             .Select(m => m.Name)
             .Distinct()
             .OrderBy(n => n, StringComparer.Ordinal);
-        Assert.Equal(new[] { "Log", "ReportError", "RequestCheckpoint", "RequestStop", "RestoreWeights", "SaveCheckpoint", "SetLearningRate" }, controls);
+        Assert.Equal(new[] { "DeclareMetricDirection", "Log", "ReportError", "RequestCheckpoint", "RequestStop", "RestoreWeights", "SaveCheckpoint", "SetLearningRate" }, controls);
         Assert.All(typeof(TrainerContext).GetProperties(), p => Assert.True(p.SetMethod is null || !p.SetMethod.IsPublic, $"{p.Name} has a public setter"));
     }
 }

@@ -118,9 +118,9 @@ public class MetricsAndScalarTests
             return Current;
         }
 
-        public void AddToRunningSum()
+        public void AddToRunningSum(int weight)
         {
-            _sum += Current;
+            _sum += Current * weight;
             _count++;
         }
 

@@ -68,7 +68,7 @@ public class StateAndCheckpointTests : IDisposable
         trainer.Fit(new NoOpModule(), Data.Batches(2), Data.Batches(1));
 
         string file = Assert.Single(Directory.GetFiles(_directory));
-        Assert.Equal("requested-epoch1-step4.ckpt", Path.GetFileName(file));
+        Assert.Equal("requested-epoch2-step4.ckpt", Path.GetFileName(file));
         CheckpointFile checkpoint = CheckpointFile.Read(file);
         Assert.Equal(2, checkpoint.EpochsCompleted);
         Assert.Equal(4, checkpoint.GlobalStep);

@@ -1,23 +1,30 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace DreamTrainer;
 
 /// <summary>
-/// Saves checkpoints at epoch ends (Lightning's ModelCheckpoint): keeps exactly the best
+/// Saves checkpoints (Lightning's ModelCheckpoint, with Keras' options): keeps exactly the best
 /// <c>saveTopK</c> by the monitored metric on disk (deleting the ones that fall out), a
-/// <c>last.ckpt</c>, and a manifest <c>checkpoints.json</c> listing the kept files with their
-/// scores. Every file is written atomically. It runs after the other epoch-end callbacks
-/// (priority -100) so a checkpoint holds their state for this epoch.
+/// <c>last.ckpt</c> at every epoch end, and a manifest <c>checkpoints.json</c> listing the kept
+/// files with their scores. Every file is written atomically. It runs after the other epoch-end
+/// callbacks (priority -100) so a checkpoint holds their state for this epoch.
 /// </summary>
 /// <remarks>
-/// File names come from <c>fileNameTemplate</c> with placeholders <c>{epoch}</c>, <c>{step}</c> and
-/// any metric, each with an optional .NET format: <c>"epoch={epoch:D3}-val_loss={val_loss:F4}"</c>.
-/// A template that could leave the directory (separators, <c>..</c>) is rejected.
+/// <para>Top-k saves happen every <c>everyNEpochs</c> epochs (default 1; 0 turns them off), or
+/// every <c>everyNTrainSteps</c> steps, or every <c>trainTimeInterval</c> — one of the three. A
+/// step or time save whose monitor is not logged yet (a <c>val_*</c> metric before the epoch's
+/// validation) waits for the next validation end or epoch end. Nothing is saved twice at one step.</para>
+/// <para>A NaN score ranks as the worst (Lightning). <c>initialValueThreshold</c> must be beaten
+/// before anything is kept (Keras). <c>epoch</c> and <c>step</c> can be the monitor.</para>
+/// <para>File names come from <c>fileNameTemplate</c> with placeholders <c>{epoch}</c> (from 1),
+/// <c>{step}</c> (steps taken), <c>{batch}</c> (batches done in the epoch) and any metric, each
+/// with an optional .NET format: <c>"epoch={epoch:D3}-val_loss={val_loss:F4}"</c>. A placeholder
+/// writes only its value, so a metric name with <c>/</c> never makes a folder. A template that
+/// could leave the directory (separators, <c>..</c> in its text) is rejected. When a name is taken
+/// by a file this run does not own (an earlier run's), <c>-v1</c>, <c>-v2</c>, … is appended
+/// (<c>enableVersionCounter</c>), so nothing earlier is overwritten.</para>
 /// </remarks>
 [Callback(Priority = -100)]
 public sealed partial class CheckpointCallback
@@ -25,27 +32,47 @@ public sealed partial class CheckpointCallback
     /// <summary>The manifest's file name.</summary>
     public const string ManifestFileName = "checkpoints.json";
 
-    /// <summary>The name of the latest checkpoint.</summary>
+    /// <summary>The name of the latest checkpoint (<c>last-v1.ckpt</c>, … when an earlier run's is there).</summary>
     public const string LastFileName = "last.ckpt";
 
     private readonly List<KeptCheckpoint> _kept = new();
+    private readonly MonitoredMetric? _metric;
+    private readonly TimeProvider _time;
+    private long _lastTime;
+    private long _lastSavedStep = -1;
+    private int _batchesInEpoch;
+    private bool _deferred;
+    private string? _lastFile;
+    private double? _currentScore;
 
     /// <summary>Creates the callback; every argument is checked now.</summary>
-    /// <param name="directory">Where checkpoints go (created if missing).</param>
-    /// <param name="monitor">The metric that ranks checkpoints; null keeps the most recent ones.</param>
-    /// <param name="mode">Whether smaller or larger is better.</param>
+    /// <param name="directory">Where checkpoints go (created if missing; <c>~/</c> is the home folder).</param>
+    /// <param name="monitor">The metric that ranks checkpoints (also <c>epoch</c> or <c>step</c>); null keeps the most recent ones.</param>
+    /// <param name="mode">Whether smaller or larger is better; Auto asks the metric's declared direction.</param>
     /// <param name="saveTopK">How many to keep (-1: all, 0: none besides last).</param>
-    /// <param name="saveLast">Also write <c>last.ckpt</c> at every epoch end.</param>
-    /// <param name="everyNEpochs">Consider saving every this many epochs.</param>
+    /// <param name="saveLast">Also write <c>last.ckpt</c> at every epoch end (and with every step or time save).</param>
+    /// <param name="everyNEpochs">Save every this many epochs; 0: never at epoch ends; null: 1 unless a step or time trigger is set.</param>
     /// <param name="fileNameTemplate">The file name without extension.</param>
+    /// <param name="initialValueThreshold">A score must beat this to be kept (Keras), or null.</param>
+    /// <param name="everyNTrainSteps">Save every this many training steps; 0: off.</param>
+    /// <param name="trainTimeInterval">Save when this much time has passed since the last time save; null: off.</param>
+    /// <param name="enableVersionCounter">Append <c>-v1</c>, … instead of overwriting a file this run does not own.</param>
+    /// <param name="saveOnException">Write a checkpoint (and last) when the run fails, unless one was written at that step.</param>
+    /// <param name="timeProvider">The clock of <paramref name="trainTimeInterval"/>; default: the system's.</param>
     public CheckpointCallback(
         string directory,
         string? monitor = "val_loss",
         MonitorMode mode = MonitorMode.Auto,
         int saveTopK = 1,
         bool saveLast = true,
-        int everyNEpochs = 1,
-        string fileNameTemplate = "epoch={epoch}-step={step}")
+        int? everyNEpochs = null,
+        string fileNameTemplate = "epoch={epoch}-step={step}",
+        double? initialValueThreshold = null,
+        int everyNTrainSteps = 0,
+        TimeSpan? trainTimeInterval = null,
+        bool enableVersionCounter = true,
+        bool saveOnException = false,
+        TimeProvider? timeProvider = null)
     {
         Directory = Monitoring.RequirePath(directory, nameof(directory));
         if (monitor is not null)
@@ -59,23 +86,55 @@ public sealed partial class CheckpointCallback
             throw new ArgumentOutOfRangeException(nameof(saveTopK), saveTopK, $"saveTopK must be -1 (all), 0, or more; it was {saveTopK}.");
         }
 
-        Monitoring.RequirePositive(everyNEpochs, nameof(everyNEpochs));
+        if (everyNEpochs is { } epochs)
+        {
+            Monitoring.RequireNonNegative(epochs, nameof(everyNEpochs));
+        }
+
+        Monitoring.RequireNonNegative(everyNTrainSteps, nameof(everyNTrainSteps));
+        if (trainTimeInterval is { } interval && interval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trainTimeInterval), interval, $"trainTimeInterval must be zero or positive; it was {interval}.");
+        }
+
+        int triggers = (everyNEpochs > 0 ? 1 : 0) + (everyNTrainSteps > 0 ? 1 : 0) + (trainTimeInterval is null ? 0 : 1);
+        if (triggers > 1)
+        {
+            throw new ArgumentException(
+                $"everyNEpochs ({everyNEpochs}), everyNTrainSteps ({everyNTrainSteps}) and trainTimeInterval ({trainTimeInterval}) are exclusive: set one of them.",
+                nameof(everyNEpochs));
+        }
+
+        if (initialValueThreshold is { } threshold)
+        {
+            Monitoring.RequireFinite(threshold, nameof(initialValueThreshold));
+            if (monitor is null)
+            {
+                throw new ArgumentException($"initialValueThreshold ({threshold}) needs a monitor to compare with; monitor is null.", nameof(initialValueThreshold));
+            }
+        }
+
         Template = FileNameTemplate.Parse(fileNameTemplate, nameof(fileNameTemplate));
-        Monitor = monitor;
-        Mode = monitor is null ? MonitorMode.Max : Monitoring.Resolve(mode, monitor);
+        _metric = monitor is null ? null : new MonitoredMetric("CheckpointCallback", monitor, mode);
         SaveTopK = saveTopK;
         SaveLast = saveLast;
-        EveryNEpochs = everyNEpochs;
+        EveryNEpochs = everyNEpochs ?? (everyNTrainSteps > 0 || trainTimeInterval is not null ? 0 : 1);
+        EveryNTrainSteps = everyNTrainSteps;
+        TrainTimeInterval = trainTimeInterval;
+        InitialValueThreshold = initialValueThreshold;
+        EnableVersionCounter = enableVersionCounter;
+        SaveOnException = saveOnException;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Where checkpoints go.</summary>
     public string Directory { get; }
 
     /// <summary>The ranking metric, or null (most recent first).</summary>
-    public string? Monitor { get; }
+    public string? Monitor => _metric?.Name;
 
-    /// <summary>The resolved mode.</summary>
-    public MonitorMode Mode { get; }
+    /// <summary>The mode: as configured; an Auto mode becomes Min or Max at the first save (Max without a monitor).</summary>
+    public MonitorMode Mode => _metric?.Mode ?? MonitorMode.Max;
 
     /// <summary>How many ranked checkpoints are kept.</summary>
     public int SaveTopK { get; }
@@ -83,24 +142,45 @@ public sealed partial class CheckpointCallback
     /// <summary>Whether <c>last.ckpt</c> is written.</summary>
     public bool SaveLast { get; }
 
-    /// <summary>Epochs between saves.</summary>
+    /// <summary>Epochs between top-k saves (0: none at epoch ends).</summary>
     public int EveryNEpochs { get; }
 
-    /// <summary>The state key: one checkpoint callback per directory and metric.</summary>
-    public string StateKey => "Checkpoint[" + Path.GetFileName(Directory) + "|" + (Monitor ?? "latest") + "]";
+    /// <summary>Training steps between top-k saves (0: off).</summary>
+    public int EveryNTrainSteps { get; }
+
+    /// <summary>Time between top-k saves, or null.</summary>
+    public TimeSpan? TrainTimeInterval { get; }
+
+    /// <summary>The score a checkpoint must beat to be kept, or null.</summary>
+    public double? InitialValueThreshold { get; }
+
+    /// <summary>Whether names taken by files this run does not own get a version suffix.</summary>
+    public bool EnableVersionCounter { get; }
+
+    /// <summary>Whether a failing run writes a checkpoint.</summary>
+    public bool SaveOnException { get; }
+
+    /// <summary>The state key: one checkpoint callback per directory, metric and mode.</summary>
+    public string StateKey => "Checkpoint[" + Path.GetFileName(Directory) + "|" + (Monitor ?? "latest") + "|" + (_metric?.Configured ?? MonitorMode.Max).ToString().ToLowerInvariant() + "]";
 
     /// <summary>The best checkpoint kept so far, or null.</summary>
     public string? BestPath => _kept.Count == 0 ? null : Path.Combine(Directory, _kept[0].File);
 
-    /// <summary>The kept checkpoints, best first: file path and score.</summary>
-    public IReadOnlyList<(string Path, double Score, int Epoch)> Kept
+    /// <summary>The latest <c>last</c> checkpoint written, or null.</summary>
+    public string? LastPath => _lastFile is null ? null : Path.Combine(Directory, _lastFile);
+
+    /// <summary>The score of the last checkpoint considered for the top k (NaN as the worst value), or null.</summary>
+    public double? CurrentScore => _currentScore;
+
+    /// <summary>The kept checkpoints, best first: file path, score (the step without a monitor) and epoch index (from 0).</summary>
+    public IReadOnlyList<(string Path, double Score, int EpochIndex)> Kept
     {
         get
         {
             var list = new List<(string, double, int)>();
             foreach (KeptCheckpoint kept in _kept)
             {
-                list.Add((Path.Combine(Directory, kept.File), kept.Score, kept.Epoch));
+                list.Add((Path.Combine(Directory, kept.File), kept.Score, kept.EpochIndex));
             }
 
             return list;
@@ -113,127 +193,98 @@ public sealed partial class CheckpointCallback
     private void Start(TrainerContext context)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        _metric?.Reset();
+        _lastTime = _time.GetTimestamp();
+        _lastSavedStep = context.IsResumed ? context.GlobalStep : -1;
+        _deferred = false;
         if (!context.IsResumed)
         {
             _kept.Clear();
+            _lastFile = null;
+            _currentScore = null;
+            WarnIfNotEmpty(context);
+        }
+    }
+
+    [OnTrainEpochStart]
+    private void EpochStart() => _batchesInEpoch = 0;
+
+    [OnTrainBatchEnd]
+    private void AfterStep(TrainerContext context, int batchIndex)
+    {
+        _batchesInEpoch = batchIndex + 1;
+        bool due = EveryNTrainSteps > 0 && context.GlobalStep % EveryNTrainSteps == 0;
+        if (TrainTimeInterval is { } interval)
+        {
+            long now = _time.GetTimestamp();
+            if (_time.GetElapsedTime(_lastTime, now) >= interval)
+            {
+                _lastTime = now;
+                due = true;
+            }
+        }
+
+        if (!due || _lastSavedStep == context.GlobalStep)
+        {
+            return;
+        }
+
+        if (_metric is not null && !_metric.TryReadNow(context, context.Metrics, out _))
+        {
+            // The monitor comes with validation: save when it is there.
+            _deferred = true;
+            return;
+        }
+
+        SaveNow(context, context.Metrics, atEpochEnd: false);
+    }
+
+    [OnValidationEnd]
+    private void AfterValidation(TrainerContext context)
+    {
+        if (_deferred && _lastSavedStep != context.GlobalStep && (_metric is null || _metric.TryReadNow(context, context.Metrics, out _)))
+        {
+            SaveNow(context, context.Metrics, atEpochEnd: false);
         }
     }
 
     [OnTrainEpochEnd]
     private void Save(TrainerContext context, int epoch, MetricsView metrics)
     {
-        if ((epoch + 1) % EveryNEpochs != 0)
+        bool due = _deferred || (EveryNEpochs > 0 && (epoch + 1) % EveryNEpochs == 0);
+        if (due && _lastSavedStep != context.GlobalStep)
+        {
+            SaveTopKCheckpoint(context, metrics, atEpochEnd: true);
+        }
+
+        SaveLastCheckpoint(context);
+        WriteManifest();
+    }
+
+    [OnException]
+    private void SaveFailure(TrainerContext context)
+    {
+        if (!SaveOnException || _lastSavedStep == context.GlobalStep)
         {
             return;
         }
 
-        double score = epoch;
-        bool ranked = Monitor is null || Monitoring.TryRead("CheckpointCallback", Monitor, context, metrics, epoch, out score);
-        if (ranked && SaveTopK != 0 && IsWorthKeeping(score))
-        {
-            string file = Template.Render(epoch, context.GlobalStep, metrics) + ".ckpt";
-            string path = InsideDirectory(file);
-            context.SaveCheckpoint(path);
-            _kept.RemoveAll(k => k.File == file);
-            _kept.Add(new KeptCheckpoint(file, score, epoch));
-            _kept.Sort((a, b) => Mode == MonitorMode.Min ? a.Score.CompareTo(b.Score) : b.Score.CompareTo(a.Score));
-            while (SaveTopK > 0 && _kept.Count > SaveTopK)
-            {
-                KeptCheckpoint dropped = _kept[^1];
-                _kept.RemoveAt(_kept.Count - 1);
-                File.Delete(InsideDirectory(dropped.File));
-            }
-        }
-
-        if (SaveLast)
-        {
-            context.SaveCheckpoint(Path.Combine(Directory, LastFileName));
-        }
-
-        WriteManifest();
+        string file = Template.Render(context.Epoch + 1, context.GlobalStep, _batchesInEpoch, context.Metrics) + ".ckpt";
+        context.SaveCheckpoint(InsideDirectory(file));
+        _lastSavedStep = context.GlobalStep;
+        SaveLastCheckpoint(context);
     }
 
     [OnSaveState]
-    private void SaveKept(CallbackStateWriter writer)
-    {
-        writer.Write("kept_count", _kept.Count);
-        for (int i = 0; i < _kept.Count; i++)
-        {
-            string prefix = "kept_" + i.ToString(CultureInfo.InvariantCulture);
-            writer.Write(prefix + "_file", _kept[i].File);
-            writer.Write(prefix + "_score", _kept[i].Score);
-            writer.Write(prefix + "_epoch", _kept[i].Epoch);
-        }
-    }
+    private void SaveKept(CallbackStateWriter writer) => WriteState(writer);
 
     [OnLoadState]
-    private void LoadKept(CallbackStateReader reader)
+    private void LoadKept(CallbackStateReader reader) => ReadState(reader);
+
+    private void SaveNow(TrainerContext context, MetricsView metrics, bool atEpochEnd)
     {
-        _kept.Clear();
-        reader.TryRead("kept_count", out int count);
-        for (int i = 0; i < count; i++)
-        {
-            string prefix = "kept_" + i.ToString(CultureInfo.InvariantCulture);
-            if (reader.TryRead(prefix + "_file", out string? file) && file is not null
-                && reader.TryRead(prefix + "_score", out double score) && reader.TryRead(prefix + "_epoch", out int epoch))
-            {
-                _kept.Add(new KeptCheckpoint(file, score, epoch));
-            }
-        }
+        SaveTopKCheckpoint(context, metrics, atEpochEnd);
+        SaveLastCheckpoint(context);
+        WriteManifest();
     }
-
-    private bool IsWorthKeeping(double score)
-    {
-        if (SaveTopK < 0 || _kept.Count < SaveTopK)
-        {
-            return true;
-        }
-
-        double worst = _kept[^1].Score;
-        return Mode == MonitorMode.Min ? score < worst : score > worst;
-    }
-
-    private string InsideDirectory(string file)
-    {
-        string path = Path.GetFullPath(Path.Combine(Directory, file));
-        string root = Path.TrimEndingDirectorySeparator(Directory) + Path.DirectorySeparatorChar;
-        if (!path.StartsWith(root, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Checkpoint file name '{file}' would leave the directory '{Directory}'.");
-        }
-
-        return path;
-    }
-
-    private void WriteManifest()
-    {
-        var kept = new JsonArray();
-        foreach (KeptCheckpoint item in _kept)
-        {
-            kept.Add((JsonNode)new JsonObject
-            {
-                ["file"] = item.File,
-                ["epoch"] = item.Epoch,
-                ["score"] = double.IsFinite(item.Score) ? JsonValue.Create(item.Score) : null,
-            });
-        }
-
-        var manifest = new JsonObject
-        {
-            ["format"] = "DreamTrainer.CheckpointManifest",
-            ["version"] = 1,
-            ["monitor"] = Monitor,
-            ["mode"] = Mode.ToString().ToLowerInvariant(),
-            ["best"] = _kept.Count > 0 ? _kept[0].File : null,
-            ["last"] = SaveLast ? LastFileName : null,
-            ["kept"] = kept,
-        };
-        AtomicFile.Write(Path.Combine(Directory, ManifestFileName), stream =>
-        {
-            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            manifest.WriteTo(writer);
-        });
-    }
-
-    private sealed record KeptCheckpoint(string File, double Score, int Epoch);
 }

@@ -8,8 +8,8 @@ using System.Text;
 namespace DreamTrainer;
 
 /// <summary>
-/// Writes one CSV row per epoch (Keras' CSVLogger): the column <c>epoch</c>, then every metric
-/// in name order; a metric missing from an epoch is written <c>NA</c>. The file is rewritten
+/// Writes one CSV row per epoch (Keras' CSVLogger): the column <c>epoch</c> (counted from 1), then
+/// every metric in name order; a metric missing from an epoch is written <c>NA</c>. The file is rewritten
 /// atomically after each epoch. With <c>append</c> (or when resuming) earlier rows are kept.
 /// </summary>
 [Callback(Priority = -50)]
@@ -62,7 +62,7 @@ public sealed partial class CsvLogger
                 {
                     string first = line.Split(Separator)[0];
                     bool keep = !context.IsResumed
-                        || (int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && epoch < context.EpochsCompleted);
+                        || (int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && epoch <= context.EpochsCompleted);
                     if (keep && line.Length > 0)
                     {
                         _keptLines.Add(line);
@@ -75,7 +75,7 @@ public sealed partial class CsvLogger
     [OnTrainEpochEnd]
     private void Record(int epoch, MetricsView metrics)
     {
-        var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["epoch"] = epoch };
+        var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["epoch"] = epoch + 1 };
         foreach (KeyValuePair<string, double> metric in metrics)
         {
             row[metric.Key] = metric.Value;

@@ -9,11 +9,18 @@ namespace DreamTrainer;
 /// improves when it beats the best by more than <c>minDelta</c>; <c>patience</c> epochs without
 /// improvement stop the run; a <c>baseline</c> must also be beaten before the wait resets;
 /// epochs before <c>startFromEpoch</c> are ignored; <c>restoreBestWeights</c> puts the best
-/// epoch's weights back when training ends. The stop reason is reported.
+/// epoch's weights back when training ends. Lightning's options add to it: stop at once when the
+/// metric reaches <c>stoppingThreshold</c>, gets worse than <c>divergenceThreshold</c>, or (with
+/// <c>checkFinite</c>) is NaN or infinite. <see cref="StoppingReason"/> says which fired.
 /// </summary>
+/// <remarks>
+/// It checks at each epoch end. A <c>val_*</c> metric is read only in epochs with a validation
+/// pass; in a run without validation data it warns once and never acts.
+/// </remarks>
 public sealed partial class EarlyStoppingCallback
 {
     private readonly TextWriter? _output;
+    private readonly MonitoredMetric _metric;
     private object? _bestWeights;
 
     [CallbackState]
@@ -28,15 +35,24 @@ public sealed partial class EarlyStoppingCallback
     [CallbackState]
     private int _bestEpoch = -1;
 
+    [CallbackState]
+    private EarlyStoppingReason _stoppingReason;
+
+    [CallbackState]
+    private string? _stoppingReasonMessage;
+
     /// <summary>Creates the callback; every argument is checked now.</summary>
     /// <param name="monitor">The metric to watch.</param>
-    /// <param name="mode">Whether smaller or larger is better.</param>
+    /// <param name="mode">Whether smaller or larger is better; Auto asks the metric's declared direction.</param>
     /// <param name="patience">Epochs without improvement before stopping (0 or more).</param>
     /// <param name="minDelta">The least change that counts as an improvement (its absolute value is used).</param>
     /// <param name="baseline">A value the metric must beat before waiting resets, or null.</param>
-    /// <param name="startFromEpoch">Epochs before this one are not monitored (a warm-up).</param>
+    /// <param name="startFromEpoch">The number of epochs not monitored at the start (a warm-up; 0 or more).</param>
     /// <param name="restoreBestWeights">Restore the best epoch's weights at the end (needs <see cref="IModelStateControl"/>).</param>
     /// <param name="output">Where to print the stop and restore messages (Keras' verbose); null: silent.</param>
+    /// <param name="stoppingThreshold">Stop as soon as the metric is better than this, or null.</param>
+    /// <param name="divergenceThreshold">Stop as soon as the metric is worse than this, or null.</param>
+    /// <param name="checkFinite">Stop as soon as the metric is NaN or infinite.</param>
     public EarlyStoppingCallback(
         string monitor = "val_loss",
         MonitorMode mode = MonitorMode.Auto,
@@ -45,7 +61,10 @@ public sealed partial class EarlyStoppingCallback
         double? baseline = null,
         int startFromEpoch = 0,
         bool restoreBestWeights = false,
-        TextWriter? output = null)
+        TextWriter? output = null,
+        double? stoppingThreshold = null,
+        double? divergenceThreshold = null,
+        bool checkFinite = false)
     {
         Monitoring.RequireName(monitor, nameof(monitor));
         Monitoring.RequireMode(mode, nameof(mode));
@@ -56,22 +75,34 @@ public sealed partial class EarlyStoppingCallback
             Monitoring.RequireFinite(b, nameof(baseline));
         }
 
+        if (stoppingThreshold is { } stopping)
+        {
+            Monitoring.RequireFinite(stopping, nameof(stoppingThreshold));
+        }
+
+        if (divergenceThreshold is { } divergence)
+        {
+            Monitoring.RequireFinite(divergence, nameof(divergenceThreshold));
+        }
+
         Monitoring.RequireNonNegative(startFromEpoch, nameof(startFromEpoch));
-        Monitor = monitor;
-        Mode = Monitoring.Resolve(mode, monitor);
+        _metric = new MonitoredMetric("EarlyStopping", monitor, mode);
         Patience = patience;
         MinDelta = Math.Abs(minDelta);
         Baseline = baseline;
         StartFromEpoch = startFromEpoch;
         RestoreBestWeights = restoreBestWeights;
+        StoppingThreshold = stoppingThreshold;
+        DivergenceThreshold = divergenceThreshold;
+        CheckFinite = checkFinite;
         _output = output;
     }
 
     /// <summary>The metric watched.</summary>
-    public string Monitor { get; }
+    public string Monitor => _metric.Name;
 
-    /// <summary>The resolved mode (never Auto).</summary>
-    public MonitorMode Mode { get; }
+    /// <summary>The mode: as configured; an Auto mode becomes Min or Max at the first check.</summary>
+    public MonitorMode Mode => _metric.Mode;
 
     /// <summary>Epochs without improvement before stopping.</summary>
     public int Patience { get; }
@@ -82,26 +113,41 @@ public sealed partial class EarlyStoppingCallback
     /// <summary>The value to beat before waiting resets, or null.</summary>
     public double? Baseline { get; }
 
-    /// <summary>The first monitored epoch.</summary>
+    /// <summary>The number of epochs not monitored at the start.</summary>
     public int StartFromEpoch { get; }
 
     /// <summary>Whether the best weights are restored at the end.</summary>
     public bool RestoreBestWeights { get; }
 
+    /// <summary>The value that stops the run as soon as the metric beats it, or null.</summary>
+    public double? StoppingThreshold { get; }
+
+    /// <summary>The value that stops the run as soon as the metric is worse, or null.</summary>
+    public double? DivergenceThreshold { get; }
+
+    /// <summary>Whether a NaN or infinite metric stops the run.</summary>
+    public bool CheckFinite { get; }
+
     /// <summary>Epochs since the last improvement (Keras' <c>wait</c>).</summary>
     public int Wait => _wait;
 
-    /// <summary>The epoch training was stopped at, or -1.</summary>
+    /// <summary>The index (from 0) of the epoch the stop was requested in, or -1.</summary>
     public int StoppedEpoch => _stoppedEpoch;
 
     /// <summary>The best value seen, or null before the first monitored epoch.</summary>
     public double? Best => _best;
 
-    /// <summary>The epoch of the best value, or -1.</summary>
+    /// <summary>The index (from 0) of the epoch of the best value, or -1.</summary>
     public int BestEpoch => _bestEpoch;
 
-    /// <summary>The state key: one early stopping per monitored metric.</summary>
-    public string StateKey => "EarlyStopping[" + Monitor + "]";
+    /// <summary>Why it stopped the run.</summary>
+    public EarlyStoppingReason StoppingReason => _stoppingReason;
+
+    /// <summary>The stop message (also the run's stop reason), or null.</summary>
+    public string? StoppingReasonMessage => _stoppingReasonMessage;
+
+    /// <summary>The state key: one early stopping per monitored metric and mode.</summary>
+    public string StateKey => "EarlyStopping[" + Monitor + "|" + _metric.Configured.ToString().ToLowerInvariant() + "]";
 
     [OnTrainStart]
     private void Start(TrainerContext context)
@@ -111,6 +157,7 @@ public sealed partial class EarlyStoppingCallback
             throw new InvalidOperationException("restoreBestWeights is true, but the module exposes no IModelStateControl to snapshot weights with.");
         }
 
+        _metric.Reset();
         ReplaceBestWeights(null);
         if (!context.IsResumed)
         {
@@ -118,14 +165,29 @@ public sealed partial class EarlyStoppingCallback
             _stoppedEpoch = -1;
             _best = null;
             _bestEpoch = -1;
+            _stoppingReason = EarlyStoppingReason.NotStopped;
+            _stoppingReasonMessage = null;
         }
     }
 
     [OnTrainEpochEnd]
     private void Check(TrainerContext context, int epoch, MetricsView metrics)
     {
-        if (epoch < StartFromEpoch || !Monitoring.TryRead("EarlyStopping", Monitor, context, metrics, epoch, out double current))
+        if (epoch < StartFromEpoch || !_metric.TryRead(context, metrics, out double current))
         {
+            return;
+        }
+
+        MonitorMode mode = _metric.Resolve(context);
+        if (CheckFinite && !double.IsFinite(current))
+        {
+            Stop(context, epoch, EarlyStoppingReason.NonFiniteMetric, $"{Monitor} = {Monitoring.Format(current)} is not finite; best {Describe(_best)}.");
+            return;
+        }
+
+        if (DivergenceThreshold is { } divergence && (mode == MonitorMode.Min ? current > divergence : current < divergence))
+        {
+            Stop(context, epoch, EarlyStoppingReason.DivergenceThreshold, $"divergence threshold reached: {Monitor} = {Monitoring.Format(current)} {(mode == MonitorMode.Min ? ">" : "<")} {Monitoring.Format(divergence)}.");
             return;
         }
 
@@ -137,7 +199,7 @@ public sealed partial class EarlyStoppingCallback
         }
 
         _wait++;
-        if (IsImprovement(current, _best))
+        if (_metric.IsImprovement(current, _best, MinDelta))
         {
             _best = current;
             _bestEpoch = epoch;
@@ -146,20 +208,22 @@ public sealed partial class EarlyStoppingCallback
                 ReplaceBestWeights(context.CreateWeightsSnapshot());
             }
 
-            if (Baseline is null || IsImprovement(current, Baseline))
+            if (Baseline is null || _metric.IsImprovement(current, Baseline, MinDelta))
             {
                 _wait = 0;
             }
-
+        }
+        else if (_wait >= Patience && epoch > 0)
+        {
+            Stop(context, epoch, EarlyStoppingReason.PatienceExhausted, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Monitor} did not improve by more than {MinDelta} for {_wait} epoch(s); best {Describe(_best)}."));
             return;
         }
 
-        if (_wait >= Patience && epoch > 0)
+        if (StoppingThreshold is { } stopping && (mode == MonitorMode.Min ? current < stopping : current > stopping))
         {
-            _stoppedEpoch = epoch;
-            context.RequestStop(string.Create(
-                CultureInfo.InvariantCulture,
-                $"EarlyStopping: {Monitor} did not improve by more than {MinDelta} for {_wait} epoch(s); best {Monitoring.Format(_best ?? double.NaN)} in epoch {_bestEpoch + 1}."));
+            Stop(context, epoch, EarlyStoppingReason.StoppingThreshold, $"stopping threshold reached: {Monitor} = {Monitoring.Format(current)} {(mode == MonitorMode.Min ? "<" : ">")} {Monitoring.Format(stopping)}.");
         }
     }
 
@@ -179,6 +243,17 @@ public sealed partial class EarlyStoppingCallback
         }
     }
 
+    private void Stop(TrainerContext context, int epoch, EarlyStoppingReason reason, string message)
+    {
+        _stoppedEpoch = epoch;
+        _stoppingReason = reason;
+        _stoppingReasonMessage = "EarlyStopping: " + message;
+        context.RequestStop(_stoppingReasonMessage);
+    }
+
+    private string Describe(double? best) =>
+        best is { } value ? string.Create(CultureInfo.InvariantCulture, $"{Monitoring.Format(value)} in epoch {_bestEpoch + 1}") : "none yet";
+
     /// <summary>Keeps one snapshot; a replaced one is disposed when it can be (GPU copies of a state dict).</summary>
     private void ReplaceBestWeights(object? snapshot)
     {
@@ -188,15 +263,5 @@ public sealed partial class EarlyStoppingCallback
         }
 
         _bestWeights = snapshot;
-    }
-
-    private bool IsImprovement(double current, double? reference)
-    {
-        if (reference is not { } value)
-        {
-            return true;
-        }
-
-        return Mode == MonitorMode.Min ? current + MinDelta < value : current - MinDelta > value;
     }
 }

@@ -6,7 +6,12 @@ using System.Text;
 
 namespace DreamTrainer;
 
-/// <summary>A checkpoint file-name template: literal text and <c>{name[:format]}</c> placeholders.</summary>
+/// <summary>
+/// A checkpoint file-name template: literal text and <c>{name[:format]}</c> placeholders. A
+/// placeholder writes only its value (never its name), so names may hold any character but
+/// <c>:</c> and <c>}</c> — <c>{val/acc:F2}</c> is fine. Only the literal text and the formats are
+/// checked for path separators and <c>..</c>.
+/// </summary>
 internal sealed class FileNameTemplate
 {
     private readonly List<(string Text, string? Name, string? Format)> _parts;
@@ -55,10 +60,11 @@ internal sealed class FileNameTemplate
             i = close + 1;
         }
 
-        // The template's own text (literals, names and formats) must not be able to leave the folder.
-        foreach ((string literal, string? name, string? format) in parts)
+        // The template's own text (literals and formats) must not be able to leave the folder; names
+        // are never written, and rendered values are cleaned below.
+        foreach ((string literal, string? _, string? format) in parts)
         {
-            foreach (string piece in new[] { literal, name ?? string.Empty, format ?? string.Empty })
+            foreach (string piece in new[] { literal, format ?? string.Empty })
             {
                 if (piece.Contains("..", StringComparison.Ordinal) || piece.IndexOfAny(new[] { '/', '\\', ':' }) >= 0
                     || piece.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
@@ -74,7 +80,8 @@ internal sealed class FileNameTemplate
         return parsed;
     }
 
-    public string Render(int epoch, long step, MetricsView metrics)
+    /// <summary>The file name for an epoch number (from 1), the steps taken and the batches done in the epoch.</summary>
+    public string Render(int epochNumber, long step, int batch, MetricsView metrics)
     {
         var text = new StringBuilder();
         foreach ((string literal, string? name, string? format) in _parts)
@@ -87,8 +94,9 @@ internal sealed class FileNameTemplate
 
             string value = name switch
             {
-                "epoch" => epoch.ToString(format, CultureInfo.InvariantCulture),
-                "step" => step.ToString(format, CultureInfo.InvariantCulture),
+                "epoch" when !metrics.Contains("epoch") => epochNumber.ToString(format, CultureInfo.InvariantCulture),
+                "step" when !metrics.Contains("step") => step.ToString(format, CultureInfo.InvariantCulture),
+                "batch" when !metrics.Contains("batch") => batch.ToString(format, CultureInfo.InvariantCulture),
                 _ => metrics.TryGetValue(name, out double metric) ? metric.ToString(format ?? "G6", CultureInfo.InvariantCulture) : "0",
             };
             text.Append(value);

@@ -10,8 +10,8 @@ namespace DreamTrainer;
 
 /// <summary>
 /// Writes the training log as a JSON array, one object per epoch:
-/// <c>{"epoch": 0, "timestamp": "2026-11-21T05:00:00.0000000+00:00", "loss": 0.5, "val_loss": 0.4, …}</c>
-/// with every metric of the epoch (non-finite values as <c>null</c>). The file is rewritten
+/// <c>{"epoch": 1, "timestamp": "2026-11-21T05:00:00.0000000+00:00", "loss": 0.5, "val_loss": 0.4, …}</c>
+/// with every metric of the epoch (non-finite values as <c>null</c>); <c>epoch</c> counts from 1. The file is rewritten
 /// atomically after each epoch. At the end of training it writes <c>&lt;name&gt;.summary.json</c>
 /// (total training time, epochs, end reason, final metrics) and prints a one-line summary.
 /// A resumed run keeps the entries of the epochs before the checkpoint.
@@ -19,7 +19,7 @@ namespace DreamTrainer;
 [Callback(Priority = -50)]
 public sealed partial class JsonTrainingLogger
 {
-    private static readonly JsonWriterOptions Indented = new() { Indented = true };
+    private static readonly JsonWriterOptions Indented = JsonText.Indented;
 
     private readonly TextWriter? _output;
     private readonly List<JsonObject> _entries = new();
@@ -58,7 +58,7 @@ public sealed partial class JsonTrainingLogger
             {
                 foreach (JsonNode? entry in existing)
                 {
-                    if (entry is JsonObject item && item["epoch"]?.GetValue<int>() < context.EpochsCompleted)
+                    if (entry is JsonObject item && item["epoch"]?.GetValue<int>() <= context.EpochsCompleted)
                     {
                         _entries.Add((JsonObject)item.DeepClone());
                     }
@@ -72,7 +72,7 @@ public sealed partial class JsonTrainingLogger
     {
         var entry = new JsonObject
         {
-            ["epoch"] = epoch,
+            ["epoch"] = epoch + 1,
             ["timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         foreach (KeyValuePair<string, double> metric in metrics)

@@ -12,7 +12,7 @@ public delegate void BatchEndHook(TrainerContext context, in StepOutput output, 
 /// <summary>
 /// A callback made of delegates, for scripts and quick experiments (Keras' LambdaCallback):
 /// <c>new LambdaCallback { OnTrainEpochEnd = (trainer, epoch, metrics) => … }</c>. Only the hooks
-/// given a delegate are dispatched.
+/// given a delegate are dispatched; there is a delegate for every hook.
 /// </summary>
 /// <remarks>
 /// The one built-in written by hand instead of through the generator: which hooks it implements
@@ -39,14 +39,32 @@ public sealed class LambdaCallback : ICallback
     /// <summary>Runs when training ends.</summary>
     public Action<TrainerContext, TrainEndReason>? OnTrainEnd { get; init; }
 
+    /// <summary>Runs before each validation pass.</summary>
+    public Action<TrainerContext>? OnValidationStart { get; init; }
+
+    /// <summary>Runs at the start of each validation pass, with the epoch index (from 0).</summary>
+    public Action<TrainerContext, int>? OnValidationEpochStart { get; init; }
+
+    /// <summary>Runs before each validation step.</summary>
+    public Action<TrainerContext, int, long>? OnValidationBatchStart { get; init; }
+
     /// <summary>Runs after each validation step.</summary>
     public BatchEndHook? OnValidationBatchEnd { get; init; }
 
     /// <summary>Runs after the validation pass with <c>val_*</c> metrics.</summary>
     public Action<TrainerContext, int, MetricsView>? OnValidationEpochEnd { get; init; }
 
+    /// <summary>Runs after each validation pass.</summary>
+    public Action<TrainerContext>? OnValidationEnd { get; init; }
+
     /// <summary>Runs when a step or callback throws.</summary>
     public Action<TrainerContext, Exception>? OnException { get; init; }
+
+    /// <summary>Runs when a checkpoint is written; write state under this callback's <see cref="StateKey"/>.</summary>
+    public Action<TrainerContext, CallbackStateWriter>? OnSaveState { get; init; }
+
+    /// <summary>Runs when a run resumes; read what <see cref="OnSaveState"/> wrote.</summary>
+    public Action<TrainerContext, CallbackStateReader>? OnLoadState { get; init; }
 
     /// <summary>The priority of every hook (default 0).</summary>
     public int Priority { get; init; }
@@ -54,7 +72,7 @@ public sealed class LambdaCallback : ICallback
     /// <summary>The error policy (default propagate).</summary>
     public CallbackErrorPolicy ErrorPolicy { get; init; }
 
-    /// <summary>The state key (it keeps no state; set it only to tell instances apart in messages).</summary>
+    /// <summary>The state key: unique among a run's callbacks when <see cref="OnSaveState"/> or <see cref="OnLoadState"/> is set; otherwise it only names the instance in messages.</summary>
     public string StateKey { get; init; } = nameof(LambdaCallback);
 
     /// <summary>The hooks that have a delegate.</summary>
@@ -65,9 +83,15 @@ public sealed class LambdaCallback : ICallback
         | (OnTrainBatchEnd is null ? 0 : HookMask.TrainBatchEnd)
         | (OnTrainEpochEnd is null ? 0 : HookMask.TrainEpochEnd)
         | (OnTrainEnd is null ? 0 : HookMask.TrainEnd)
+        | (OnValidationStart is null ? 0 : HookMask.ValidationStart)
+        | (OnValidationEpochStart is null ? 0 : HookMask.ValidationEpochStart)
+        | (OnValidationBatchStart is null ? 0 : HookMask.ValidationBatchStart)
         | (OnValidationBatchEnd is null ? 0 : HookMask.ValidationBatchEnd)
         | (OnValidationEpochEnd is null ? 0 : HookMask.ValidationEpochEnd)
-        | (OnException is null ? 0 : HookMask.Exception);
+        | (OnValidationEnd is null ? 0 : HookMask.ValidationEnd)
+        | (OnException is null ? 0 : HookMask.Exception)
+        | (OnSaveState is null ? 0 : HookMask.SaveState)
+        | (OnLoadState is null ? 0 : HookMask.LoadState);
 
     /// <inheritdoc/>
     public int GetPriority(Hook hook) => Priority;
@@ -83,6 +107,18 @@ public sealed class LambdaCallback : ICallback
     void ICallback.OnTrainEpochEnd(TrainerContext context, int epoch, MetricsView metrics) => OnTrainEpochEnd?.Invoke(context, epoch, metrics);
 
     void ICallback.OnTrainEnd(TrainerContext context, TrainEndReason reason) => OnTrainEnd?.Invoke(context, reason);
+
+    void ICallback.OnValidationStart(TrainerContext context) => OnValidationStart?.Invoke(context);
+
+    void ICallback.OnValidationEpochStart(TrainerContext context, int epoch) => OnValidationEpochStart?.Invoke(context, epoch);
+
+    void ICallback.OnValidationBatchStart(TrainerContext context, int batchIndex, long globalStep) => OnValidationBatchStart?.Invoke(context, batchIndex, globalStep);
+
+    void ICallback.OnValidationEnd(TrainerContext context) => OnValidationEnd?.Invoke(context);
+
+    void ICallback.OnSaveState(TrainerContext context, CallbackStateWriter writer) => OnSaveState?.Invoke(context, writer);
+
+    void ICallback.OnLoadState(TrainerContext context, CallbackStateReader reader) => OnLoadState?.Invoke(context, reader);
 
     void ICallback.OnValidationBatchEnd(TrainerContext context, in StepOutput output, int batchIndex, long globalStep) => OnValidationBatchEnd?.Invoke(context, in output, batchIndex, globalStep);
 

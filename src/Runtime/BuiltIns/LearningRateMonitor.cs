@@ -13,18 +13,21 @@ public enum LoggingInterval
 }
 
 /// <summary>
-/// Logs the learning rate of every parameter group (<c>lr-pg0</c>, <c>lr-pg1</c>, …) and, with
-/// <c>logMomentum</c>, the momentum or beta1 (<c>momentum-pg0</c>, …), each step or each epoch
-/// (Lightning's LearningRateMonitor). Logging per step allocates nothing.
+/// Logs the learning rate of every parameter group and, with <c>logMomentum</c>, the momentum or
+/// beta1, each step or each epoch (Lightning's LearningRateMonitor), under the names the trainer
+/// uses for its epoch <c>lr</c>: <c>lr</c> and <c>momentum</c> with one group, <c>lr-pg1</c>,
+/// <c>momentum-pg1</c>, … (numbered from 1) with several. It runs after the default-priority
+/// callbacks (priority -20), so it logs the rate a scheduler set for the same epoch or step.
+/// Parameter groups added during training are logged from then on. Logging allocates nothing.
 /// </summary>
+[Callback(Priority = -20)]
 public sealed partial class LearningRateMonitor
 {
-    private string[] _rateNames = Array.Empty<string>();
-    private string[] _momentumNames = Array.Empty<string>();
+    private bool _warnedNoMomentum;
 
-    /// <summary>Creates the monitor.</summary>
+    /// <summary>Creates the monitor; every argument is checked now.</summary>
     /// <param name="interval">Log every step or every epoch.</param>
-    /// <param name="logMomentum">Also log momentum where the optimizer has it.</param>
+    /// <param name="logMomentum">Also log momentum where the optimizer has it (a warning, once, where it has none).</param>
     public LearningRateMonitor(LoggingInterval interval = LoggingInterval.Epoch, bool logMomentum = false)
     {
         if (!Enum.IsDefined(interval))
@@ -50,15 +53,7 @@ public sealed partial class LearningRateMonitor
             throw new InvalidOperationException("LearningRateMonitor needs learning rates, but the module exposes no ILearningRateControl.");
         }
 
-        // Metric names are built once, so logging allocates nothing afterwards.
-        int groups = context.ParameterGroupCount;
-        _rateNames = new string[groups];
-        _momentumNames = new string[groups];
-        for (int group = 0; group < groups; group++)
-        {
-            _rateNames[group] = "lr-pg" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _momentumNames[group] = "momentum-pg" + group.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+        _warnedNoMomentum = false;
     }
 
     [OnTrainEpochStart]
@@ -81,12 +76,25 @@ public sealed partial class LearningRateMonitor
 
     private void Record(TrainerContext context)
     {
-        for (int group = 0; group < _rateNames.Length; group++)
+        int groups = context.ParameterGroupCount;
+        for (int group = 0; group < groups; group++)
         {
-            context.Log(_rateNames[group], context.GetLearningRate(group));
-            if (LogMomentum && context.TryGetMomentum(group, out double momentum))
+            context.Log(context.LearningRateName(group), context.GetLearningRate(group));
+            if (!LogMomentum)
             {
-                context.Log(_momentumNames[group], momentum);
+                continue;
+            }
+
+            if (context.TryGetMomentum(group, out double momentum))
+            {
+                context.Log(context.MomentumName(group), momentum);
+            }
+            else if (!_warnedNoMomentum)
+            {
+                _warnedNoMomentum = true;
+#pragma warning disable DT0401 // Once per run, on the first step that finds no momentum.
+                context.Warn($"LearningRateMonitor: logMomentum is true, but parameter group {group + 1} has no momentum (or beta1); none is logged for it.");
+#pragma warning restore DT0401
             }
         }
     }

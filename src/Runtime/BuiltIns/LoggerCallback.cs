@@ -7,7 +7,7 @@ namespace DreamTrainer;
 /// Logs training through <c>Microsoft.Extensions.Logging</c> (the .NET standard, where Dream
 /// Trainer uses WandB): the loss every <c>logEveryNSteps</c> steps (with gradient and parameter
 /// norms when the engine provides them, <see cref="ITrainingDiagnostics"/>), the metrics every
-/// <c>logEveryNEpochs</c> epochs, and the start and end of the run. Without a logger it writes
+/// <c>logEveryNEpochs</c> epochs (<c>epoch 1: loss=…</c>, counted from 1), and the start and end of the run. Without a logger it writes
 /// to the console.
 /// </summary>
 public sealed partial class LoggerCallback
@@ -79,7 +79,7 @@ public sealed partial class LoggerCallback
     {
         if ((epoch + 1) % LogEveryNEpochs == 0 && _logger.IsEnabled(LogLevel.Information))
         {
-            EpochMetrics(_logger, epoch, metrics.ToString(), null);
+            EpochMetrics(_logger, epoch + 1, metrics.ToString(), null);
         }
     }
 

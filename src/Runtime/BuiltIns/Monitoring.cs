@@ -7,7 +7,14 @@ namespace DreamTrainer;
 /// <summary>Whether a smaller or a larger value of a monitored metric is better.</summary>
 public enum MonitorMode
 {
-    /// <summary>Larger for names with <c>acc</c> or <c>auc</c> in them, smaller otherwise (Keras' rule).</summary>
+    /// <summary>
+    /// Decided at the first check from the metric's declared direction (Keras 3's rule):
+    /// <see cref="ITrainingModule{TBatch}.MetricDirections"/> or
+    /// <see cref="TrainerContext.DeclareMetricDirection"/>, where <c>val_acc</c> also finds a
+    /// declaration of <c>acc</c>; <c>loss</c> and <c>val_loss</c> are minimized, <c>epoch</c> and
+    /// <c>step</c> maximized. Any other metric fails at the first check with a message saying how
+    /// to fix it.
+    /// </summary>
     Auto,
 
     /// <summary>Smaller is better (losses).</summary>
@@ -17,42 +24,18 @@ public enum MonitorMode
     Max,
 }
 
-/// <summary>The shared rules of callbacks that watch a metric: mode resolution, reading with a clear error, validation.</summary>
+/// <summary>The shared rules of callbacks that watch a metric: argument checks and formatting.</summary>
 internal static class Monitoring
 {
-    public static MonitorMode Resolve(MonitorMode mode, string monitor)
+    /// <summary>Keras' <c>_is_improvement</c>: no reference is always an improvement; otherwise beat it by more than <paramref name="minDelta"/>.</summary>
+    public static bool IsImprovement(double current, double? reference, MonitorMode mode, double minDelta)
     {
-        if (mode != MonitorMode.Auto)
-        {
-            return mode;
-        }
-
-        return monitor.Contains("acc", StringComparison.OrdinalIgnoreCase) || monitor.Contains("auc", StringComparison.OrdinalIgnoreCase)
-            ? MonitorMode.Max
-            : MonitorMode.Min;
-    }
-
-    /// <summary>
-    /// Reads <paramref name="monitor"/> at an epoch end. A <c>val_*</c> metric may be absent in an
-    /// epoch without validation (returns false); otherwise an absent metric is a configuration error
-    /// that names the callback and lists the metrics that exist.
-    /// </summary>
-    public static bool TryRead(string owner, string monitor, TrainerContext context, MetricsView metrics, int epoch, out double value)
-    {
-        if (metrics.TryGetValue(monitor, out value))
+        if (reference is not { } value)
         {
             return true;
         }
 
-        bool validationMetric = monitor.StartsWith("val_", StringComparison.Ordinal);
-        if (validationMetric && !context.IsValidationEpoch)
-        {
-            return false;
-        }
-
-        throw new InvalidOperationException(
-            $"{owner} monitors '{monitor}', but epoch {epoch} has no such metric; the metrics are: {metrics.Describe()}."
-            + (validationMetric ? " Does the run have validation data?" : string.Empty));
+        return mode == MonitorMode.Min ? current + minDelta < value : current - minDelta > value;
     }
 
     public static void RequireName(string value, string parameter)
@@ -115,8 +98,24 @@ internal static class Monitoring
             throw new ArgumentException($"{parameter} has characters not allowed in a path: '{path}'.", parameter);
         }
 
+        // "~/runs" means the home folder, as in a shell and in Lightning.
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
+        {
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Length > 2 ? path.Substring(2) : string.Empty);
+        }
+
         return Path.GetFullPath(path);
     }
 
     public static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>A learning rate as Python prints a float (<c>1.0</c>, <c>0.05</c>), as Keras' messages show it.</summary>
+    public static string FormatRate(double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        return double.IsFinite(value) && text.IndexOfAny(new[] { '.', 'E' }) < 0 ? text + ".0" : text;
+    }
+
+    /// <summary>A 0-based index as the number a person reads (from 1).</summary>
+    public static int Number(int index) => index + 1;
 }

@@ -8,11 +8,13 @@ namespace DreamTrainer;
 /// Multiplies the learning rate by <c>factor</c> when a metric has not improved for
 /// <c>patience</c> epochs (Keras semantics: improvement means beating the best by more than
 /// <c>minDelta</c>; after a reduction, <c>cooldown</c> epochs pass before waiting resumes; the rate
-/// never goes below <c>minLearningRate</c>).
+/// never goes below <c>minLearningRate</c>). Each parameter group scales from its own rate, as
+/// in torch and Keras. A <c>val_*</c> metric in a run without validation data warns once.
 /// </summary>
 public sealed partial class ReduceLROnPlateau
 {
     private readonly TextWriter? _output;
+    private readonly MonitoredMetric _metric;
 
     [CallbackState]
     private int _wait;
@@ -27,7 +29,7 @@ public sealed partial class ReduceLROnPlateau
     /// <param name="monitor">The metric to watch.</param>
     /// <param name="factor">The multiplier, between 0 and 1 (exclusive).</param>
     /// <param name="patience">Epochs without improvement before reducing (0 or more).</param>
-    /// <param name="mode">Whether smaller or larger is better.</param>
+    /// <param name="mode">Whether smaller or larger is better; Auto asks the metric's declared direction.</param>
     /// <param name="minDelta">The least change that counts as an improvement.</param>
     /// <param name="cooldown">Epochs after a reduction during which waiting does not count.</param>
     /// <param name="minLearningRate">The floor of the learning rate.</param>
@@ -53,10 +55,9 @@ public sealed partial class ReduceLROnPlateau
             throw new ArgumentOutOfRangeException(nameof(minLearningRate), minLearningRate, $"minLearningRate must be 0 or more and finite; it was {minLearningRate}.");
         }
 
-        Monitor = monitor;
+        _metric = new MonitoredMetric("ReduceLROnPlateau", monitor, mode);
         Factor = factor;
         Patience = patience;
-        Mode = Monitoring.Resolve(mode, monitor);
         MinDelta = Math.Abs(minDelta);
         Cooldown = cooldown;
         MinLearningRate = minLearningRate;
@@ -64,7 +65,7 @@ public sealed partial class ReduceLROnPlateau
     }
 
     /// <summary>The metric watched.</summary>
-    public string Monitor { get; }
+    public string Monitor => _metric.Name;
 
     /// <summary>The multiplier.</summary>
     public double Factor { get; }
@@ -72,8 +73,8 @@ public sealed partial class ReduceLROnPlateau
     /// <summary>Epochs without improvement before reducing.</summary>
     public int Patience { get; }
 
-    /// <summary>The resolved mode.</summary>
-    public MonitorMode Mode { get; }
+    /// <summary>The mode: as configured; an Auto mode becomes Min or Max at the first check.</summary>
+    public MonitorMode Mode => _metric.Mode;
 
     /// <summary>The least change that counts as an improvement.</summary>
     public double MinDelta { get; }
@@ -90,12 +91,21 @@ public sealed partial class ReduceLROnPlateau
     /// <summary>Cooldown epochs left.</summary>
     public int CooldownCounter => _cooldownCounter;
 
-    /// <summary>The state key: one plateau scheduler per monitored metric.</summary>
-    public string StateKey => "ReduceLROnPlateau[" + Monitor + "]";
+    /// <summary>The best value seen this run, or null before the first check.</summary>
+    public double? Best => _best;
+
+    /// <summary>The state key: one plateau scheduler per monitored metric and mode.</summary>
+    public string StateKey => "ReduceLROnPlateau[" + Monitor + "|" + _metric.Configured.ToString().ToLowerInvariant() + "]";
 
     [OnTrainStart]
     private void Start(TrainerContext context)
     {
+        if (!context.HasLearningRate)
+        {
+            throw new InvalidOperationException("ReduceLROnPlateau needs learning rates, but the module exposes no ILearningRateControl.");
+        }
+
+        _metric.Reset();
         if (!context.IsResumed)
         {
             _wait = 0;
@@ -107,10 +117,12 @@ public sealed partial class ReduceLROnPlateau
     [OnTrainEpochEnd]
     private void Check(TrainerContext context, int epoch, MetricsView metrics)
     {
-        if (!Monitoring.TryRead("ReduceLROnPlateau", Monitor, context, metrics, epoch, out double current))
+        if (!_metric.TryRead(context, metrics, out double current))
         {
             return;
         }
+
+        _metric.Resolve(context);
 
         // Keras' order: count the cooldown down first, then test it again after the comparison.
         if (_cooldownCounter > 0)
@@ -119,7 +131,7 @@ public sealed partial class ReduceLROnPlateau
             _wait = 0;
         }
 
-        if (_best is not { } best || (Mode == MonitorMode.Min ? current < best - MinDelta : current > best + MinDelta))
+        if (_metric.IsImprovement(current, _best, MinDelta))
         {
             _best = current;
             _wait = 0;
@@ -137,12 +149,23 @@ public sealed partial class ReduceLROnPlateau
             return;
         }
 
-        double old = context.LearningRate;
-        if (old > MinLearningRate)
+        bool reduced = false;
+        int groups = context.ParameterGroupCount;
+        for (int group = 0; group < groups; group++)
         {
-            double reduced = Math.Max(old * Factor, MinLearningRate);
-            context.SetLearningRate(reduced);
-            _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {reduced}."));
+            double old = context.GetLearningRate(group);
+            if (old > MinLearningRate)
+            {
+                double rate = Math.Max(old * Factor, MinLearningRate);
+                context.SetLearningRate(group, rate);
+                reduced = true;
+                string which = groups == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" of parameter group {group + 1}");
+                _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate{which} to {Monitoring.FormatRate(rate)}."));
+            }
+        }
+
+        if (reduced)
+        {
             _cooldownCounter = Cooldown;
             _wait = 0;
         }

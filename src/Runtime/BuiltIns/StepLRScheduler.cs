@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -5,9 +6,10 @@ using System.IO;
 namespace DreamTrainer;
 
 /// <summary>
-/// The Keras exercise's step schedule: every <c>stepEpochs</c> epochs the learning rate is
-/// multiplied by <c>factor</c>, printing <c>Epoch 5: Reducing LR from 0.100000 to 0.050000</c>.
-/// It keeps the learning rate of every epoch in <see cref="History"/>.
+/// A step schedule (torch's StepLR): every <c>stepEpochs</c> epochs each parameter group's learning
+/// rate is multiplied by <c>factor</c>, printing <c>Epoch 6: Reducing LR from 0.100000 to 0.050000</c>
+/// when the 6th epoch starts with <c>stepEpochs</c> 5. It keeps the learning rate of group 0 in every
+/// epoch in <see cref="History"/>.
 /// </summary>
 public sealed partial class StepLRScheduler
 {
@@ -36,12 +38,17 @@ public sealed partial class StepLRScheduler
     /// <summary>Epochs between reductions.</summary>
     public int StepEpochs { get; }
 
-    /// <summary>The learning rate used in each epoch, in order.</summary>
+    /// <summary>The learning rate of parameter group 0 used in each epoch, in order.</summary>
     public IReadOnlyList<double> History => _history;
 
     [OnTrainStart]
     private void Start(TrainerContext context)
     {
+        if (!context.HasLearningRate)
+        {
+            throw new InvalidOperationException("StepLRScheduler needs learning rates, but the module exposes no ILearningRateControl.");
+        }
+
         if (!context.IsResumed)
         {
             _history.Clear();
@@ -51,15 +58,19 @@ public sealed partial class StepLRScheduler
     [OnTrainEpochStart]
     private void Step(TrainerContext context, int epoch)
     {
-        double current = context.LearningRate;
         if (epoch > 0 && epoch % StepEpochs == 0)
         {
-            double reduced = current * Factor;
-            context.SetLearningRate(reduced);
-            _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch}: Reducing LR from {current:F6} to {reduced:F6}"));
-            current = reduced;
+            int groups = context.ParameterGroupCount;
+            for (int group = 0; group < groups; group++)
+            {
+                double current = context.GetLearningRate(group);
+                double reduced = current * Factor;
+                context.SetLearningRate(group, reduced);
+                string which = groups == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" of parameter group {group + 1}");
+                _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: Reducing LR{which} from {current:F6} to {reduced:F6}"));
+            }
         }
 
-        _history.Add(current);
+        _history.Add(context.LearningRate);
     }
 }

@@ -1,12 +1,17 @@
+using System;
 using System.IO;
 
 namespace DreamTrainer;
 
 /// <summary>
-/// Ends training at once when a training loss is NaN or infinite (Keras' TerminateOnNaN). The run
-/// ends with reason <see cref="TrainEndReason.Stopped"/> and skips that epoch's validation and
-/// epoch-end hooks, so no checkpoint or log records the broken weights as a finished epoch.
-/// It reads the loss every step: on a GPU that is one synchronization per step.
+/// Ends training when a training loss is NaN or infinite (Keras' TerminateOnNaN). By default the run
+/// ends at once with reason <see cref="TrainEndReason.Stopped"/> and skips that epoch's validation
+/// and epoch-end hooks, so no checkpoint or log records the broken weights as a finished epoch.
+/// With <c>raiseError</c> the hook throws instead: the run fails (every callback gets
+/// <see cref="Hook.Exception"/> and <see cref="Hook.TrainEnd"/> with <see cref="TrainEndReason.Failed"/>)
+/// and <see cref="Trainer.Fit{TBatch}"/> throws a <see cref="CallbackException"/> whose inner
+/// exception says where the loss broke. It reads the loss every step: on a GPU that is one
+/// synchronization per step.
 /// </summary>
 [Callback(Priority = 1000)]
 public sealed partial class TerminateOnNaN
@@ -15,10 +20,21 @@ public sealed partial class TerminateOnNaN
 
     /// <summary>Creates the callback.</summary>
     /// <param name="output">Where to print the message; null: silent.</param>
-    public TerminateOnNaN(TextWriter? output = null) => _output = output;
+    /// <param name="raiseError">Fail the run with an exception instead of stopping it.</param>
+    public TerminateOnNaN(TextWriter? output = null, bool raiseError = false)
+    {
+        _output = output;
+        RaiseError = raiseError;
+    }
 
-    /// <summary>The step at which a non-finite loss was seen, or -1.</summary>
+    /// <summary>Whether a non-finite loss fails the run instead of stopping it.</summary>
+    public bool RaiseError { get; }
+
+    /// <summary>The index (from 0) of the step whose loss was not finite, or -1.</summary>
     public long TerminatedAtStep { get; private set; } = -1;
+
+    [OnTrainStart]
+    private void Start() => TerminatedAtStep = -1;
 
     [OnTrainBatchEnd]
     private void Check(TrainerContext context, in StepOutput output, int batchIndex, long globalStep)
@@ -31,8 +47,14 @@ public sealed partial class TerminateOnNaN
 
         TerminatedAtStep = globalStep;
 #pragma warning disable DT0401 // Runs once, on the step that ends the run; finite steps return above.
-        _output?.WriteLine($"Batch {batchIndex}: Invalid loss, terminating training");
-        context.RequestStop($"TerminateOnNaN: loss was {loss} at step {globalStep} (epoch {context.Epoch}, batch {batchIndex}).", immediately: true);
+        string where = $"batch {batchIndex + 1} of epoch {context.Epoch + 1} (step {globalStep + 1})";
+        if (RaiseError)
+        {
+            throw new InvalidOperationException($"NaN or Inf loss encountered at {where}. Loss value: {loss}. Terminating training immediately.");
+        }
+
+        _output?.WriteLine($"Epoch {context.Epoch + 1}, batch {batchIndex + 1}: Invalid loss, terminating training");
+        context.RequestStop($"TerminateOnNaN: loss was {loss} at {where}.", immediately: true);
 #pragma warning restore DT0401
     }
 }

@@ -8,6 +8,8 @@ namespace DreamTrainer;
 /// during warm-up <c>lr = baseLr * (e + 1) / warmupEpochs</c>; after it
 /// <c>lr = baseLr * 0.5 * (1 + cos(pi * progress))</c> with
 /// <c>progress = (e - warmupEpochs) / (totalEpochs - warmupEpochs)</c>, held at 1 past the end.
+/// Every parameter group gets that rate (for per-group rates, use <see cref="LearningRateScheduler"/>,
+/// which scales each group's own rate).
 /// </summary>
 public sealed partial class WarmupCosineScheduler
 {

@@ -16,11 +16,16 @@ public interface IDeferredScalar
     /// <returns>The value.</returns>
     double Read();
 
-    /// <summary>Adds the most recent step's value to a running sum kept on the device, without synchronizing.</summary>
-    void AddToRunningSum();
+    /// <summary>
+    /// Adds the most recent step's value times <paramref name="weight"/> to a running sum kept on the
+    /// device, without synchronizing. The trainer passes the step's batch size, so the epoch mean is
+    /// a mean over samples.
+    /// </summary>
+    /// <param name="weight">The step's batch size (at least 1).</param>
+    void AddToRunningSum(int weight);
 
-    /// <summary>Reads the running sum and how many values it holds, then clears it (one synchronization).</summary>
+    /// <summary>Reads the running (weighted) sum and how many values it holds, then clears it (one synchronization).</summary>
     /// <param name="count">How many values were added since the last call.</param>
-    /// <returns>The sum.</returns>
+    /// <returns>The sum of value times weight.</returns>
     double TakeRunningSum(out long count);
 }

@@ -126,6 +126,20 @@ public sealed class CheckpointFile
             learningRates.ToArray());
     }
 
+    /// <summary>
+    /// Loads the checkpoint's model state into <paramref name="model"/> (Keras' <c>load_weights</c>):
+    /// for inference or evaluation with the weights of, say, the best checkpoint, without resuming.
+    /// </summary>
+    /// <param name="model">The engine's model-state seam.</param>
+    /// <exception cref="InvalidOperationException">The checkpoint holds no model state.</exception>
+    public void LoadModelInto(IModelStateControl model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        byte[] bytes = ModelBytes ?? throw new InvalidOperationException("The checkpoint holds no model state (its run's module exposed no IModelStateControl).");
+        using var buffer = new MemoryStream(bytes, writable: false);
+        model.Load(buffer);
+    }
+
     /// <summary>Writes the state of a run into <paramref name="path"/> atomically.</summary>
     internal static void Write(string path, TrainerContext context, ICallbackDispatcher callbacks, int epochsCompleted)
     {
@@ -173,7 +187,7 @@ public sealed class CheckpointFile
             using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             ZipArchiveEntry entry = archive.CreateEntry(ManifestEntry, CompressionLevel.Optimal);
             using (Stream manifestStream = entry.Open())
-            using (var writer = new Utf8JsonWriter(manifestStream, new JsonWriterOptions { Indented = true }))
+            using (var writer = new Utf8JsonWriter(manifestStream, JsonText.Indented))
             {
                 manifest.WriteTo(writer);
             }

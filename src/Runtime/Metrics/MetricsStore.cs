@@ -8,13 +8,26 @@ namespace DreamTrainer;
 /// known name costs one dictionary look-up and no allocation. Values are per epoch: the trainer
 /// clears them when an epoch starts, so an epoch's view holds what was logged in that epoch.
 /// </summary>
+/// <remarks>
+/// A step is bracketed by <see cref="BeginStep"/>, <see cref="SetStepWeight"/> (when the module's
+/// step has returned its batch size) and <see cref="EndStep"/>. <see cref="MetricReduction.Mean"/>
+/// values logged inside the module's step wait until the batch size is known and then count with
+/// that weight, so an epoch mean is a mean over samples, not over batches.
+/// </remarks>
 internal sealed class MetricsStore
 {
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
     private readonly List<string> _names = new();
-    private double[] _sums = new double[16];
+    private double[] _values = new double[16];
+    private double[] _weights = new double[16];
     private long[] _counts = new long[16];
     private MetricReduction[] _reductions = new MetricReduction[16];
+    private double[] _pendingSums = new double[16];
+    private int[] _pendingCounts = new int[16];
+    private int[] _pendingSlots = new int[16];
+    private int _pendingSlotCount;
+    private bool _inStep;
+    private double _stepWeight;
     private int _present;
 
     /// <summary>Number of names that have a value this epoch.</summary>
@@ -31,21 +44,53 @@ internal sealed class MetricsStore
             slot = AddSlot(name);
         }
 
+        if ((uint)reduction > (uint)MetricReduction.Max)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"reduction must be Last, Mean, Sum, Min or Max; it was {(int)reduction}.");
+        }
+
         if (_counts[slot] == 0)
         {
             _present++;
+            _reductions[slot] = reduction;
+            _values[slot] = reduction switch
+            {
+                MetricReduction.Min => double.PositiveInfinity,
+                MetricReduction.Max => double.NegativeInfinity,
+                _ => 0,
+            };
+        }
+        else if (_reductions[slot] != reduction)
+        {
+            // A name logged with another reduction starts over: the epoch's value follows the latest way of logging it.
+            ResetSlot(slot);
+            _reductions[slot] = reduction;
+            _values[slot] = reduction switch
+            {
+                MetricReduction.Min => double.PositiveInfinity,
+                MetricReduction.Max => double.NegativeInfinity,
+                _ => 0,
+            };
         }
 
-        _reductions[slot] = reduction;
-        if (reduction == MetricReduction.Mean)
+        _counts[slot]++;
+        switch (reduction)
         {
-            _sums[slot] += value;
-            _counts[slot]++;
-        }
-        else
-        {
-            _sums[slot] = value;
-            _counts[slot] = 1;
+            case MetricReduction.Last:
+                _values[slot] = value;
+                break;
+            case MetricReduction.Sum:
+                _values[slot] += value;
+                break;
+            case MetricReduction.Min:
+                _values[slot] = value < _values[slot] || double.IsNaN(value) ? value : _values[slot];
+                break;
+            case MetricReduction.Max:
+                _values[slot] = value > _values[slot] || double.IsNaN(value) ? value : _values[slot];
+                break;
+            default:
+                AddToMean(slot, value);
+                break;
         }
     }
 
@@ -65,14 +110,27 @@ internal sealed class MetricsStore
     public bool HasValue(int slot) => _counts[slot] > 0;
 
     /// <summary>The epoch value of a slot that <see cref="HasValue"/>.</summary>
-    public double ValueAt(int slot) => _reductions[slot] == MetricReduction.Mean ? _sums[slot] / _counts[slot] : _sums[slot];
+    public double ValueAt(int slot)
+    {
+        if (_reductions[slot] != MetricReduction.Mean)
+        {
+            return _values[slot];
+        }
+
+        if (_weights[slot] > 0)
+        {
+            return _values[slot] / _weights[slot];
+        }
+
+        // Only values of the step still running: their plain mean until the step's weight is known.
+        return _pendingCounts[slot] > 0 ? _pendingSums[slot] / _pendingCounts[slot] : double.NaN;
+    }
 
     public bool Remove(string name)
     {
         if (_slots.TryGetValue(name, out int slot) && _counts[slot] > 0)
         {
-            _counts[slot] = 0;
-            _sums[slot] = 0;
+            ResetSlot(slot);
             _present--;
             return true;
         }
@@ -83,9 +141,52 @@ internal sealed class MetricsStore
     /// <summary>Forgets every value (names keep their slots).</summary>
     public void Clear()
     {
-        Array.Clear(_sums);
+        Array.Clear(_values);
+        Array.Clear(_weights);
         Array.Clear(_counts);
+        Array.Clear(_pendingSums);
+        Array.Clear(_pendingCounts);
+        _pendingSlotCount = 0;
         _present = 0;
+    }
+
+    /// <summary>A step starts: mean values logged from now wait for the step's batch size.</summary>
+    public void BeginStep()
+    {
+        _inStep = true;
+        _stepWeight = 0;
+    }
+
+    /// <summary>The module's step returned <paramref name="batchSize"/>: its waiting values count with that weight, and so do values logged until <see cref="EndStep"/>.</summary>
+    public void SetStepWeight(int batchSize)
+    {
+        double weight = batchSize;
+        for (int i = 0; i < _pendingSlotCount; i++)
+        {
+            int slot = _pendingSlots[i];
+            if (_pendingCounts[slot] > 0)
+            {
+                _values[slot] += _pendingSums[slot] / _pendingCounts[slot] * weight;
+                _weights[slot] += weight;
+                _pendingSums[slot] = 0;
+                _pendingCounts[slot] = 0;
+            }
+        }
+
+        _pendingSlotCount = 0;
+        _stepWeight = weight;
+    }
+
+    /// <summary>The step and its batch hooks are over: values logged from now weigh 1.</summary>
+    public void EndStep()
+    {
+        if (_pendingSlotCount > 0)
+        {
+            SetStepWeight(1);
+        }
+
+        _inStep = false;
+        _stepWeight = 0;
     }
 
     /// <summary>A copy of this epoch's values, in first-logged order.</summary>
@@ -112,14 +213,51 @@ internal sealed class MetricsStore
         }
     }
 
+    private void AddToMean(int slot, double value)
+    {
+        if (_inStep && _stepWeight == 0)
+        {
+            if (_pendingCounts[slot]++ == 0)
+            {
+                if (_pendingSlotCount == _pendingSlots.Length)
+                {
+                    Array.Resize(ref _pendingSlots, _pendingSlotCount * 2);
+                }
+
+                _pendingSlots[_pendingSlotCount++] = slot;
+            }
+
+            _pendingSums[slot] += value;
+            return;
+        }
+
+        double weight = _inStep ? _stepWeight : 1;
+        _values[slot] += value * weight;
+        _weights[slot] += weight;
+    }
+
+    private void ResetSlot(int slot)
+    {
+        _counts[slot] = 0;
+        _values[slot] = 0;
+        _weights[slot] = 0;
+        _pendingSums[slot] = 0;
+        _pendingCounts[slot] = 0;
+    }
+
     private int AddSlot(string name)
     {
         int slot = _names.Count;
-        if (slot == _sums.Length)
+        if (slot == _values.Length)
         {
-            Array.Resize(ref _sums, slot * 2);
-            Array.Resize(ref _counts, slot * 2);
-            Array.Resize(ref _reductions, slot * 2);
+            int size = slot * 2;
+            Array.Resize(ref _values, size);
+            Array.Resize(ref _weights, size);
+            Array.Resize(ref _counts, size);
+            Array.Resize(ref _reductions, size);
+            Array.Resize(ref _pendingSums, size);
+            Array.Resize(ref _pendingCounts, size);
+            Array.Resize(ref _pendingSlots, size);
         }
 
         _names.Add(name);

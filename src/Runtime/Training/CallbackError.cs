@@ -23,12 +23,12 @@ public sealed class CallbackError
     /// <summary>The exception.</summary>
     public Exception Exception { get; }
 
-    /// <summary>The epoch it happened in.</summary>
+    /// <summary>The index of the epoch it happened in, from 0 (<see cref="ToString"/> shows it counted from 1).</summary>
     public int Epoch { get; }
 
     /// <summary>The global step it happened at.</summary>
     public long GlobalStep { get; }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Source} in {(Hook is { } h ? "On" + h : "a callback")} at epoch {Epoch}, step {GlobalStep}: {Exception.GetType().Name}: {Exception.Message}";
+    public override string ToString() => $"{Source} in {(Hook is { } h ? "On" + h : "a callback")} in epoch {Epoch + 1}, after step {GlobalStep}: {Exception.GetType().Name}: {Exception.Message}";
 }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace DreamTrainer;
 
 /// <summary>
@@ -30,6 +32,14 @@ public interface ITrainingModule<in TBatch>
 
     /// <summary>The model-state seam. Default: the module, if it implements <see cref="IModelStateControl"/>.</summary>
     IModelStateControl? ModelState => this as IModelStateControl;
+
+    /// <summary>
+    /// Whether each metric the module logs gets better going down (<see cref="MonitorMode.Min"/>) or
+    /// up (<see cref="MonitorMode.Max"/>), so callbacks with <see cref="MonitorMode.Auto"/> can watch
+    /// it: <c>{ ["accuracy"] = MonitorMode.Max }</c> also covers <c>val_accuracy</c>. Default: none
+    /// (<c>loss</c> and <c>val_loss</c> are known to be minimized).
+    /// </summary>
+    IReadOnlyDictionary<string, MonitorMode>? MetricDirections => null;
 
     /// <summary>Gradient and parameter norms, when the engine computes them. Default: the module, if it implements <see cref="ITrainingDiagnostics"/>.</summary>
     ITrainingDiagnostics? Diagnostics => this as ITrainingDiagnostics;

@@ -10,10 +10,11 @@ public readonly struct StepResult
 {
     /// <summary>A step whose loss is already a host value.</summary>
     /// <param name="loss">The loss.</param>
-    /// <param name="batchSize">The number of samples in the batch.</param>
+    /// <param name="batchSize">The number of samples in the batch (at least 1): the weight of this step in epoch means.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     public StepResult(double loss, int batchSize = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        RequireBatchSize(batchSize);
         Value = loss;
         Deferred = null;
         BatchSize = batchSize;
@@ -21,11 +22,12 @@ public readonly struct StepResult
 
     /// <summary>A step whose loss stays on the device until read.</summary>
     /// <param name="loss">The engine's deferred scalar, pointed at this step's loss.</param>
-    /// <param name="batchSize">The number of samples in the batch.</param>
+    /// <param name="batchSize">The number of samples in the batch (at least 1): the weight of this step in epoch means.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
     public StepResult(IDeferredScalar loss, int batchSize = 1)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        ArgumentOutOfRangeException.ThrowIfNegative(batchSize);
+        RequireBatchSize(batchSize);
         Value = double.NaN;
         Deferred = loss;
         BatchSize = batchSize;
@@ -37,7 +39,7 @@ public readonly struct StepResult
     /// <summary>The device scalar, or null for a host value.</summary>
     public IDeferredScalar? Deferred { get; }
 
-    /// <summary>The number of samples in the batch.</summary>
+    /// <summary>The number of samples in the batch; epoch means weight the step by it.</summary>
     public int BatchSize { get; }
 
     /// <summary>A step result with a host loss and batch size 1.</summary>
@@ -48,4 +50,12 @@ public readonly struct StepResult
     /// <param name="loss">The loss.</param>
     /// <returns>The result.</returns>
     public static StepResult FromDouble(double loss) => new(loss);
+
+    private static void RequireBatchSize(int batchSize)
+    {
+        if (batchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be at least 1 (the samples in the batch); it was {batchSize}.");
+        }
+    }
 }

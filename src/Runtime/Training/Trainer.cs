@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace DreamTrainer;
@@ -15,8 +14,12 @@ namespace DreamTrainer;
 /// <para>Order per run: TrainStart; per epoch: TrainEpochStart, (TrainBatchStart, step,
 /// TrainBatchEnd) per batch, then — every <see cref="TrainerOptions.ValidateEveryNEpochs"/> epochs —
 /// ValidationStart, ValidationEpochStart, (ValidationBatchStart, step, ValidationBatchEnd) per batch,
-/// ValidationEpochEnd, ValidationEnd; then TrainEpochEnd with <c>loss</c>, <c>val_*</c> and
-/// <c>lr</c> in the metrics (Keras order); finally TrainEnd, always.</para>
+/// ValidationEpochEnd, ValidationEnd (or that pass after every
+/// <see cref="TrainerOptions.ValidateEveryNSteps"/> steps instead); then TrainEpochEnd with
+/// <c>loss</c>, <c>val_*</c> and <c>lr</c> in the metrics (Keras order); finally TrainEnd, always.
+/// Epoch means (<c>loss</c>, <c>val_loss</c>, metrics logged with <see cref="MetricReduction.Mean"/>)
+/// are weighted by each step's batch size. A stop request takes effect once
+/// <see cref="TrainerOptions.MinEpochs"/> and <see cref="TrainerOptions.MinSteps"/> are met.</para>
 /// <para>A failure in a step or a callback stops the run: Exception goes to every callback, then
 /// TrainEnd(Failed), then Fit rethrows (a callback failure as a <see cref="CallbackException"/>
 /// naming callback and hook). Failures inside Exception or TrainEnd never replace the original:
@@ -24,7 +27,7 @@ namespace DreamTrainer;
 /// exception is the original.</para>
 /// <para>A training step allocates nothing in the trainer or the dispatch; per-epoch work may.</para>
 /// </remarks>
-public sealed class Trainer
+public sealed partial class Trainer
 {
     private readonly TrainerOptions _options;
 
@@ -61,7 +64,7 @@ public sealed class Trainer
         IEnumerable<TBatch> trainData,
         IEnumerable<TBatch>? validationData = null,
         CancellationToken cancellationToken = default) =>
-        Run(module, trainData, validationData, null, cancellationToken);
+        Run(module, trainData, validationData, null, null, cancellationToken);
 
     /// <summary>
     /// Resumes a run from a checkpoint: the model (through <see cref="IModelStateControl"/>), the
@@ -75,6 +78,7 @@ public sealed class Trainer
     /// <param name="validationData">The validation batches, or null for none.</param>
     /// <param name="cancellationToken">Ends the run with <see cref="TrainEndReason.Cancelled"/>.</param>
     /// <returns>Why and where the run ended.</returns>
+    /// <exception cref="InvalidOperationException">The checkpoint already holds <see cref="TrainerOptions.MaxEpochs"/> epochs (or <see cref="TrainerOptions.MaxSteps"/> steps): nothing would train. The message names both numbers.</exception>
     public TrainResult Resume<TBatch>(
         string checkpointPath,
         ITrainingModule<TBatch> module,
@@ -88,7 +92,22 @@ public sealed class Trainer
             throw new FileNotFoundException($"checkpointPath '{checkpointPath}' does not exist.", checkpointPath);
         }
 
-        return Run(module, trainData, validationData, CheckpointFile.Read(checkpointPath), cancellationToken);
+        CheckpointFile checkpoint = CheckpointFile.Read(checkpointPath);
+        if (checkpoint.EpochsCompleted >= _options.MaxEpochs)
+        {
+            throw new InvalidOperationException(
+                $"Cannot resume from '{Path.GetFullPath(checkpointPath)}': it holds {checkpoint.EpochsCompleted} epoch(s) already trained, and MaxEpochs is {_options.MaxEpochs}, so no epoch would run. "
+                + $"Set MaxEpochs above {checkpoint.EpochsCompleted} to train on.");
+        }
+
+        if (_options.MaxSteps > 0 && checkpoint.GlobalStep >= _options.MaxSteps)
+        {
+            throw new InvalidOperationException(
+                $"Cannot resume from '{Path.GetFullPath(checkpointPath)}': it holds {checkpoint.GlobalStep} step(s) already trained, and MaxSteps is {_options.MaxSteps}, so no step would run. "
+                + $"Set MaxSteps above {checkpoint.GlobalStep} to train on.");
+        }
+
+        return Run(module, trainData, validationData, checkpoint, Path.GetFullPath(checkpointPath), cancellationToken);
     }
 
     /// <summary>Writes a checkpoint of the current (or last) run to <paramref name="path"/>, atomically.</summary>
@@ -105,16 +124,19 @@ public sealed class Trainer
         IEnumerable<TBatch> trainData,
         IEnumerable<TBatch>? validationData,
         CheckpointFile? resumeFrom,
+        string? resumePath,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(trainData);
         ValidateCallbacks(Callbacks);
 
-        var context = new TrainerContext(_options, module.Model, module.Optimizer, module.LearningRates, module.ModelState, cancellationToken, module.Diagnostics)
+        var context = new TrainerContext(_options, module.Model, module.Optimizer, module.LearningRates, module.ModelState, cancellationToken, module.Diagnostics, module.MetricDirections)
         {
             Callbacks = Callbacks,
             TrainBatchCount = CountBatches(trainData, _options.LimitTrainBatches),
+            HasValidationData = validationData is not null,
+            ResumePath = resumePath,
         };
         Context = context;
         var loop = new Loop<TBatch>(this, context, module, trainData, validationData);
@@ -164,324 +186,6 @@ public sealed class Trainer
             }
 
             keys.Add(callback.StateKey, callback);
-        }
-    }
-
-    /// <summary>One run: the loop's state lives here so the step path touches only fields.</summary>
-    private sealed class Loop<TBatch>
-    {
-        private readonly Trainer _trainer;
-        private readonly TrainerContext _context;
-        private readonly ITrainingModule<TBatch> _module;
-        private readonly IEnumerable<TBatch> _trainData;
-        private readonly IEnumerable<TBatch>? _validationData;
-        private readonly ICallbackDispatcher _callbacks;
-        private readonly TrainerOptions _options;
-        private readonly List<IReadOnlyDictionary<string, double>> _history = new();
-        private readonly RunTelemetry _telemetry;
-
-        // The hook being dispatched (-1 while the module's step runs), to name a callback whose
-        // failure a generated pipeline let pass.
-        private int _dispatching = -1;
-        
-        public Loop(Trainer trainer, TrainerContext context, ITrainingModule<TBatch> module, IEnumerable<TBatch> trainData, IEnumerable<TBatch>? validationData)
-        {
-            _trainer = trainer;
-            _context = context;
-            _module = module;
-            _trainData = trainData;
-            _validationData = validationData;
-            _callbacks = trainer.Callbacks;
-            _options = trainer._options;
-            _telemetry = new RunTelemetry(context);
-        }
-
-        public TrainResult Run(CheckpointFile? resumeFrom)
-        {
-            TrainerContext context = _context;
-            TrainEndReason reason = TrainEndReason.Failed;
-            Exception? primary = null;
-            try
-            {
-                _dispatching = -1;
-                _telemetry.Begin();
-                if (resumeFrom is not null)
-                {
-                    context.Epoch = resumeFrom.EpochsCompleted;
-                    context.GlobalStep = resumeFrom.GlobalStep;
-                    context.EpochsCompleted = resumeFrom.EpochsCompleted;
-                    context.IsResumed = true;
-                    resumeFrom.RestoreInto(context, _callbacks);
-                }
-
-                _dispatching = (int)Hook.TrainStart;
-                _callbacks.OnTrainStart(context);
-                reason = RunEpochs();
-            }
-            catch (Exception failure)
-            {
-                reason = TrainEndReason.Failed;
-                primary = _dispatching >= 0 ? CallbackDispatch.Attribute(_callbacks, (Hook)_dispatching, failure) : failure;
-                _dispatching = (int)Hook.Exception;
-                _callbacks.OnException(context, primary);
-            }
-            finally
-            {
-                context.Phase = TrainerPhase.Finished;
-                _dispatching = (int)Hook.TrainEnd;
-                try
-                {
-                    _callbacks.OnTrainEnd(context, reason);
-                }
-                finally
-                {
-                    _telemetry.End();
-                }
-            }
-
-            List<Exception> secondary = context.TakeDeferredFailures();
-            if (primary is not null)
-            {
-                if (secondary.Count == 0)
-                {
-                    ExceptionDispatchInfo.Capture(primary).Throw();
-                }
-
-                secondary.Insert(0, primary);
-                throw new AggregateException($"Training failed: {primary.Message} (and {secondary.Count - 1} more failure(s) while handling it).", secondary);
-            }
-
-            if (secondary.Count > 0)
-            {
-                throw secondary.Count == 1 ? secondary[0] : new AggregateException("Several callbacks failed in OnTrainEnd.", secondary);
-            }
-
-            if (reason == TrainEndReason.Cancelled)
-            {
-                throw new OperationCanceledException($"Training was cancelled at epoch {context.Epoch}, step {context.GlobalStep}.", context.CancellationToken);
-            }
-
-            return new TrainResult(reason, context.StopReason, context.EpochsCompleted, context.GlobalStep, _history, context.Errors);
-        }
-
-        private TrainEndReason RunEpochs()
-        {
-            TrainerContext context = _context;
-            for (int epoch = context.EpochsCompleted; epoch < _options.MaxEpochs; epoch++)
-            {
-                context.Epoch = epoch;
-                context.MetricsStore.Clear();
-                context.Phase = TrainerPhase.Training;
-                context.IsValidationEpoch = _validationData is not null && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
-                _telemetry.EpochStarted(epoch);
-                _dispatching = (int)Hook.TrainEpochStart;
-                _callbacks.OnTrainEpochStart(context, epoch);
-
-                TrainEndReason? ended = RunTrainingBatches();
-                if (ended == TrainEndReason.Cancelled)
-                {
-                    return TrainEndReason.Cancelled;
-                }
-
-                if (context.ImmediateStopRequested)
-                {
-                    // The weights are not worth evaluating (a NaN loss): no validation, no epoch end.
-                    return TrainEndReason.Stopped;
-                }
-
-                if (context.IsValidationEpoch)
-                {
-                    if (!RunValidation(epoch))
-                    {
-                        return TrainEndReason.Cancelled;
-                    }
-                }
-
-                _dispatching = -1;
-                if (context.HasLearningRate)
-                {
-                    context.Log("lr", context.LearningRate);
-                }
-
-                context.Phase = TrainerPhase.Training;
-                context.EpochsCompleted = epoch + 1;
-                _dispatching = (int)Hook.TrainEpochEnd;
-                _callbacks.OnTrainEpochEnd(context, epoch, context.Metrics);
-                _dispatching = -1;
-                _telemetry.EpochEnded(context.Metrics);
-                _history.Add(context.MetricsStore.ToDictionary());
-                WriteRequestedCheckpoint();
-
-                if (context.StopRequested)
-                {
-                    return TrainEndReason.Stopped;
-                }
-
-                if (ended == TrainEndReason.Completed)
-                {
-                    return TrainEndReason.Completed;
-                }
-            }
-
-            return context.StopRequested ? TrainEndReason.Stopped : TrainEndReason.Completed;
-        }
-
-        /// <summary>The training half of an epoch; null when the epoch ran out of batches normally.</summary>
-        private TrainEndReason? RunTrainingBatches()
-        {
-            TrainerContext context = _context;
-            LossCell loss = context.TrainLoss;
-            var output = new StepOutput(loss);
-            int limit = _options.LimitTrainBatches;
-            long maxSteps = _options.MaxSteps;
-            double hostSum = 0;
-            long hostCount = 0;
-            IDeferredScalar? deferred = null;
-            int batchIndex = 0;
-            TrainEndReason? ended = null;
-
-            foreach (TBatch batch in _trainData)
-            {
-                if (limit >= 0 && batchIndex >= limit)
-                {
-                    break;
-                }
-
-                if (context.CancellationToken.IsCancellationRequested)
-                {
-                    return TrainEndReason.Cancelled;
-                }
-
-                long step = context.GlobalStep;
-                long started = _telemetry.StepStarting();
-                context.BatchIndex = batchIndex;
-                _dispatching = (int)Hook.TrainBatchStart;
-                _callbacks.OnTrainBatchStart(context, batchIndex, step);
-
-                _dispatching = -1;
-                StepResult result = _module.TrainingStep(batch, context);
-                loss.Set(result);
-                if (result.Deferred is { } scalar)
-                {
-                    scalar.AddToRunningSum();
-                    deferred = scalar;
-                }
-                else
-                {
-                    hostSum += result.Value;
-                    hostCount++;
-                }
-
-                context.GlobalStep = step + 1;
-                _dispatching = (int)Hook.TrainBatchEnd;
-                _callbacks.OnTrainBatchEnd(context, in output, batchIndex, step);
-                batchIndex++;
-                _dispatching = -1;
-                _telemetry.StepEnded(started, loss);
-                WriteRequestedCheckpoint();
-
-                if (maxSteps > 0 && context.GlobalStep >= maxSteps)
-                {
-                    ended = TrainEndReason.Completed;
-                    break;
-                }
-
-                if (context.StopRequested)
-                {
-                    break;
-                }
-            }
-
-            _dispatching = -1;
-            LogMean("loss", hostSum, hostCount, deferred);
-            return ended;
-        }
-
-        /// <summary>One validation pass; false when cancelled.</summary>
-        private bool RunValidation(int epoch)
-        {
-            TrainerContext context = _context;
-            LossCell loss = context.ValidationLoss;
-            var output = new StepOutput(loss);
-            int limit = _options.LimitValidationBatches;
-            double hostSum = 0;
-            long hostCount = 0;
-            IDeferredScalar? deferred = null;
-            int batchIndex = 0;
-
-            context.Phase = TrainerPhase.Validating;
-            _dispatching = (int)Hook.ValidationStart;
-            _callbacks.OnValidationStart(context);
-            _dispatching = (int)Hook.ValidationEpochStart;
-            _callbacks.OnValidationEpochStart(context, epoch);
-            foreach (TBatch batch in _validationData!)
-            {
-                if (limit >= 0 && batchIndex >= limit)
-                {
-                    break;
-                }
-
-                if (context.CancellationToken.IsCancellationRequested)
-                {
-                    return false;
-                }
-
-                long step = context.GlobalStep;
-                context.BatchIndex = batchIndex;
-                _dispatching = (int)Hook.ValidationBatchStart;
-                _callbacks.OnValidationBatchStart(context, batchIndex, step);
-                _dispatching = -1;
-                StepResult result = _module.ValidationStep(batch, context);
-                loss.Set(result);
-                if (result.Deferred is { } scalar)
-                {
-                    scalar.AddToRunningSum();
-                    deferred = scalar;
-                }
-                else
-                {
-                    hostSum += result.Value;
-                    hostCount++;
-                }
-
-                _dispatching = (int)Hook.ValidationBatchEnd;
-                _callbacks.OnValidationBatchEnd(context, in output, batchIndex, step);
-                batchIndex++;
-            }
-
-            _dispatching = -1;
-            LogMean("val_loss", hostSum, hostCount, deferred);
-            _dispatching = (int)Hook.ValidationEpochEnd;
-            _callbacks.OnValidationEpochEnd(context, epoch, context.Metrics);
-            _dispatching = (int)Hook.ValidationEnd;
-            _callbacks.OnValidationEnd(context);
-            return true;
-        }
-
-        private void LogMean(string name, double hostSum, long hostCount, IDeferredScalar? deferred)
-        {
-            if (deferred is not null)
-            {
-                hostSum += deferred.TakeRunningSum(out long deferredCount);
-                hostCount += deferredCount;
-            }
-
-            if (hostCount > 0)
-            {
-                _context.Log(name, hostSum / hostCount);
-            }
-        }
-
-        private void WriteRequestedCheckpoint()
-        {
-            if (!_context.CheckpointRequested)
-            {
-                return;
-            }
-
-            _context.CheckpointRequested = false;
-            string path = Path.Combine(_options.CheckpointDirectory!, $"requested-epoch{_context.Epoch}-step{_context.GlobalStep}.ckpt");
-            CheckpointFile.Write(path, _context, _callbacks, _context.EpochsCompleted);
         }
     }
 }

@@ -21,6 +21,9 @@ public sealed class TrainerContext
     private readonly List<string> _warnings = new();
     private readonly ILearningRateControl? _learningRates;
     private readonly ITrainingDiagnostics? _diagnostics;
+    private readonly Dictionary<string, MonitorMode> _directions = new(StringComparer.Ordinal);
+    private string[] _rateNames = Array.Empty<string>();
+    private string[] _momentumNames = Array.Empty<string>();
 
     internal TrainerContext(
         TrainerOptions options,
@@ -29,7 +32,8 @@ public sealed class TrainerContext
         ILearningRateControl? learningRates,
         IModelStateControl? modelState,
         CancellationToken cancellationToken,
-        ITrainingDiagnostics? diagnostics = null)
+        ITrainingDiagnostics? diagnostics = null,
+        IReadOnlyDictionary<string, MonitorMode>? metricDirections = null)
     {
         _diagnostics = diagnostics;
         Options = options;
@@ -43,15 +47,25 @@ public sealed class TrainerContext
         _metrics = new MetricsStore();
         TrainLoss = new LossCell();
         ValidationLoss = new LossCell();
+        if (metricDirections is not null)
+        {
+            foreach (KeyValuePair<string, MonitorMode> direction in metricDirections)
+            {
+                DeclareDirection(direction.Key, direction.Value, "ITrainingModule.MetricDirections");
+            }
+        }
     }
 
     /// <summary>The run's name (<see cref="TrainerOptions.RunName"/>, or the default made when the run started).</summary>
     public string RunName { get; }
 
-    /// <summary>The current epoch, from 0.</summary>
+    /// <summary>The index of the current epoch, from 0 (code index; people read <see cref="EpochNumber"/>).</summary>
     public int Epoch { get; internal set; }
 
-    /// <summary>The current batch index within the epoch (training or validation), from 0.</summary>
+    /// <summary>The current epoch as people count it, from 1: what messages, logs and file names show.</summary>
+    public int EpochNumber => Epoch + 1;
+
+    /// <summary>The index of the current batch within the epoch (training or validation), from 0.</summary>
     public int BatchIndex { get; internal set; }
 
     /// <summary>The number of training steps completed so far.</summary>
@@ -66,6 +80,9 @@ public sealed class TrainerContext
     /// <summary>True when the current epoch runs (or ran) a validation pass, so <c>val_*</c> metrics are expected.</summary>
     public bool IsValidationEpoch { get; internal set; }
 
+    /// <summary>True when the run was given validation data.</summary>
+    public bool HasValidationData { get; internal set; }
+
     /// <summary>True when a stop was requested with <c>immediately: true</c>: the current epoch ends without validation or epoch-end hooks.</summary>
     public bool ImmediateStopRequested { get; private set; }
 
@@ -77,6 +94,12 @@ public sealed class TrainerContext
 
     /// <summary>The epoch budget of the run.</summary>
     public int MaxEpochs => Options.MaxEpochs;
+
+    /// <summary>The epochs the run trains at least, whatever stop is requested (<see cref="TrainerOptions.MinEpochs"/>).</summary>
+    public int MinEpochs => Options.MinEpochs;
+
+    /// <summary>The steps the run trains at least, whatever stop is requested (<see cref="TrainerOptions.MinSteps"/>).</summary>
+    public long MinSteps => Options.MinSteps;
 
     /// <summary>The step budget of the run (-1: none).</summary>
     public long MaxSteps => Options.MaxSteps;
@@ -130,6 +153,12 @@ public sealed class TrainerContext
     public ILogger Logger { get; }
 
     internal TrainerOptions Options { get; }
+
+    /// <summary>The checkpoint this run resumed from (full path), or null.</summary>
+    internal string? ResumePath { get; set; }
+
+    /// <summary>True when a requested stop may take effect: <see cref="MinEpochs"/> and <see cref="MinSteps"/> are met (Lightning's <c>_can_stop_early</c>).</summary>
+    internal bool CanStopEarly => EpochsCompleted >= Options.MinEpochs && GlobalStep >= Options.MinSteps;
 
     internal IModelStateControl? ModelState { get; }
 
@@ -185,8 +214,20 @@ public sealed class TrainerContext
         StopRequested = true;
         ImmediateStopRequested |= immediately;
         _stopReasons.Add(reason);
-        Logger.LogInformation("Stop requested at epoch {Epoch}, step {Step}: {Reason}", Epoch, GlobalStep, reason);
+        Logger.LogInformation("Stop requested in epoch {Epoch}, after step {Step}: {Reason}", Epoch + 1, GlobalStep, reason);
     }
+
+    /// <summary>
+    /// Declares whether <paramref name="name"/> gets better going down (<see cref="MonitorMode.Min"/>)
+    /// or up (<see cref="MonitorMode.Max"/>), so callbacks with <see cref="MonitorMode.Auto"/> can
+    /// watch it (Keras 3 reads this from the metric object). A declaration of <c>acc</c> also
+    /// covers <c>val_acc</c>. Declare in <c>OnTrainStart</c>, before the first epoch ends.
+    /// </summary>
+    /// <param name="name">The metric name.</param>
+    /// <param name="direction">Min or Max.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="direction"/> is Auto or undefined.</exception>
+    [TrainerControl]
+    public void DeclareMetricDirection(string name, MonitorMode direction) => DeclareDirection(name, direction, nameof(direction));
 
     /// <summary>Logs a metric for this epoch.</summary>
     /// <param name="name">The metric name (validation metrics by convention start with <c>val_</c>).</param>
@@ -306,6 +347,60 @@ public sealed class TrainerContext
         return taken;
     }
 
+    /// <summary>The declared (or built-in) direction of <paramref name="name"/>, or null when nothing says.</summary>
+    internal MonitorMode? ResolveDirection(string name)
+    {
+        if (_directions.TryGetValue(name, out MonitorMode declared))
+        {
+            return declared;
+        }
+
+        string stripped = name.StartsWith("val_", StringComparison.Ordinal) ? name.Substring(4) : name;
+        if (_directions.TryGetValue(stripped, out declared))
+        {
+            return declared;
+        }
+
+        return stripped switch
+        {
+            "loss" => MonitorMode.Min,
+            "epoch" or "step" when stripped == name => MonitorMode.Max,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The metric name of a parameter group's learning rate: <c>lr</c> with one group, <c>lr-pg1</c>,
+    /// <c>lr-pg2</c>, … (numbered from 1) with several. The trainer and <see cref="LearningRateMonitor"/>
+    /// use the same names, so a log holds each rate once.
+    /// </summary>
+    internal string LearningRateName(int group)
+    {
+        RefreshRateNames();
+        return _rateNames[group];
+    }
+
+    /// <summary>The metric name of a parameter group's momentum: <c>momentum</c>, or <c>momentum-pg1</c>, ….</summary>
+    internal string MomentumName(int group)
+    {
+        RefreshRateNames();
+        return _momentumNames[group];
+    }
+
+    /// <summary>Logs every group's learning rate under <see cref="LearningRateName"/>.</summary>
+    internal void LogLearningRates()
+    {
+        if (_learningRates is not { } control)
+        {
+            return;
+        }
+
+        for (int group = 0; group < control.GroupCount; group++)
+        {
+            Log(LearningRateName(group), control.GetLearningRate(group));
+        }
+    }
+
     internal void Warn(string message)
     {
         _warnings.Add(message);
@@ -317,6 +412,40 @@ public sealed class TrainerContext
         _errors.Add(error);
         _metrics.Log("callback_errors", _errors.Count, MetricReduction.Last);
         Logger.LogError(error.Exception, "Callback failure (training continues): {Error}", error.ToString());
+    }
+
+    private void DeclareDirection(string name, MonitorMode direction, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException($"A metric name must not be empty or white space; it was '{name}'.", nameof(name));
+        }
+
+        if (direction is not MonitorMode.Min and not MonitorMode.Max)
+        {
+            throw new ArgumentOutOfRangeException(parameter, direction, $"The direction of '{name}' must be MonitorMode.Min or MonitorMode.Max; it was {direction}.");
+        }
+
+        _directions[name] = direction;
+    }
+
+    /// <summary>Builds the rate and momentum names once per group count, so logging them allocates nothing.</summary>
+    private void RefreshRateNames()
+    {
+        int groups = _learningRates?.GroupCount ?? 0;
+        if (_rateNames.Length == groups)
+        {
+            return;
+        }
+
+        _rateNames = new string[groups];
+        _momentumNames = new string[groups];
+        for (int group = 0; group < groups; group++)
+        {
+            string suffix = groups == 1 ? string.Empty : "-pg" + (group + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _rateNames[group] = "lr" + suffix;
+            _momentumNames[group] = "momentum" + suffix;
+        }
     }
 
     private IModelStateControl RequireModelState() =>

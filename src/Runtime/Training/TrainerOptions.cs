@@ -12,8 +12,29 @@ public sealed class TrainerOptions
     /// <summary>Stop after this many training steps in all (-1: no limit). Default -1.</summary>
     public long MaxSteps { get; set; } = -1;
 
+    /// <summary>
+    /// Train at least this many epochs: a stop requested earlier (early stopping) waits until they
+    /// have run (Lightning's <c>min_epochs</c>). Between 0 and <see cref="MaxEpochs"/>. Default 0.
+    /// </summary>
+    public int MinEpochs { get; set; }
+
+    /// <summary>
+    /// Train at least this many steps: a stop requested earlier waits until they have run; the run
+    /// then stops after the step that reaches them (Lightning's <c>min_steps</c>). 0 or more, and at
+    /// most <see cref="MaxSteps"/> when that is set. Default 0.
+    /// </summary>
+    public long MinSteps { get; set; }
+
     /// <summary>Validate after every N-th epoch (at least 1). Default 1.</summary>
     public int ValidateEveryNEpochs { get; set; } = 1;
+
+    /// <summary>
+    /// Validate after every N-th training step, counted over the whole run, instead of at epoch
+    /// ends (Lightning's integer <c>val_check_interval</c>); 0: off. The epoch's <c>val_*</c> metrics
+    /// are those of its last validation pass. Exclusive with a <see cref="ValidateEveryNEpochs"/>
+    /// other than 1. Default 0.
+    /// </summary>
+    public int ValidateEveryNSteps { get; set; }
 
     /// <summary>Use at most this many training batches per epoch (-1: all). Default -1.</summary>
     public int LimitTrainBatches { get; set; } = -1;
@@ -52,6 +73,28 @@ public sealed class TrainerOptions
         if (ValidateEveryNEpochs <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(ValidateEveryNEpochs), ValidateEveryNEpochs, $"ValidateEveryNEpochs must be at least 1; it was {ValidateEveryNEpochs}.");
+        }
+
+        if (MinEpochs < 0 || MinEpochs > MaxEpochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinEpochs), MinEpochs, $"MinEpochs must be between 0 and MaxEpochs ({MaxEpochs}); it was {MinEpochs}.");
+        }
+
+        if (MinSteps < 0 || (MaxSteps > 0 && MinSteps > MaxSteps))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinSteps), MinSteps, $"MinSteps must be 0 or more{(MaxSteps > 0 ? $" and at most MaxSteps ({MaxSteps})" : string.Empty)}; it was {MinSteps}.");
+        }
+
+        if (ValidateEveryNSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidateEveryNSteps), ValidateEveryNSteps, $"ValidateEveryNSteps must be 0 (off) or at least 1; it was {ValidateEveryNSteps}.");
+        }
+
+        if (ValidateEveryNSteps > 0 && ValidateEveryNEpochs != 1)
+        {
+            throw new ArgumentException(
+                $"ValidateEveryNSteps ({ValidateEveryNSteps}) and ValidateEveryNEpochs ({ValidateEveryNEpochs}) cannot both be set: validate by steps or by epochs.",
+                nameof(ValidateEveryNSteps));
         }
 
         if (LimitTrainBatches == 0 || LimitTrainBatches < -1)

@@ -73,11 +73,22 @@ public class EarlyStoppingTests
     }
 
     [Fact]
-    public void Max_mode_and_auto_mode_for_accuracy()
+    public void Auto_mode_takes_the_declared_direction_at_the_first_check()
     {
         var callback = new EarlyStoppingCallback(monitor: "val_acc", patience: 1);
+        var harness = new Testing.CallbackTestHarness(callback);
+        harness.TrainStart();
+        Assert.Equal(MonitorMode.Auto, callback.Mode);
+
+        harness.Context.DeclareMetricDirection("acc", MonitorMode.Max);
+        harness.TrainEpochEnd(0, ("val_acc", 0.5));
+
         Assert.Equal(MonitorMode.Max, callback.Mode);
-        Assert.Equal(MonitorMode.Min, new EarlyStoppingCallback().Mode);
+        var loss = new EarlyStoppingCallback();
+        var lossHarness = new Testing.CallbackTestHarness(loss);
+        lossHarness.TrainStart();
+        lossHarness.TrainEpochEnd(0, ("val_loss", 0.5));
+        Assert.Equal(MonitorMode.Min, loss.Mode);
     }
 
     [Fact]
@@ -102,7 +113,7 @@ public class EarlyStoppingTests
 
         Assert.Equal(Hook.TrainEpochEnd, error.Hook);
         Assert.Contains("'val_accuracy'", error.InnerException!.Message, StringComparison.Ordinal);
-        Assert.Contains("epoch 0", error.InnerException.Message, StringComparison.Ordinal);
+        Assert.Contains("epoch 1", error.InnerException.Message, StringComparison.Ordinal);
         Assert.Contains("loss, val_loss, lr", error.InnerException.Message, StringComparison.Ordinal);
     }
 

@@ -29,16 +29,16 @@ public class FileCallbackTests : IDisposable
         new Trainer(new TrainerOptions { MaxEpochs = 5 }, new CallbackCollection { callback }).Fit(new ScriptedModule(scores), new[] { 1, 2 }, new[] { 1 });
 
         Assert.Equal(
-            new[] { "checkpoints.json", "epoch=01-val_loss=0.50.ckpt", "epoch=03-val_loss=0.30.ckpt", "last.ckpt" },
+            new[] { "checkpoints.json", "epoch=02-val_loss=0.50.ckpt", "epoch=04-val_loss=0.30.ckpt", "last.ckpt" },
             Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "checkpoints.json")))!;
-        Assert.Equal("epoch=03-val_loss=0.30.ckpt", manifest["best"]!.GetValue<string>());
+        Assert.Equal("epoch=04-val_loss=0.30.ckpt", manifest["best"]!.GetValue<string>());
         Assert.Equal("min", manifest["mode"]!.GetValue<string>());
         var kept = manifest["kept"]!.AsArray();
         Assert.Equal(new[] { 0.3, 0.5 }, kept.Select(k => k!["score"]!.GetValue<double>()));
-        Assert.Equal(new[] { 3, 1 }, kept.Select(k => k!["epoch"]!.GetValue<int>()));
+        Assert.Equal(new[] { 4, 2 }, kept.Select(k => k!["epoch"]!.GetValue<int>()));
         Assert.Equal(5, CheckpointFile.Read(Path.Combine(folder, "last.ckpt")).EpochsCompleted);
-        Assert.Equal(4, CheckpointFile.Read(Path.Combine(folder, "epoch=03-val_loss=0.30.ckpt")).EpochsCompleted);
+        Assert.Equal(4, CheckpointFile.Read(Path.Combine(folder, "epoch=04-val_loss=0.30.ckpt")).EpochsCompleted);
         Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
     }
 
@@ -70,7 +70,7 @@ public class FileCallbackTests : IDisposable
         {
             JsonObject entry = log[epoch]!.AsObject();
             Assert.Equal(new[] { "epoch", "timestamp", "loss", "val_loss", "lr" }, entry.Select(p => p.Key));
-            Assert.Equal(epoch, entry["epoch"]!.GetValue<int>());
+            Assert.Equal(epoch + 1, entry["epoch"]!.GetValue<int>());
             Assert.True(DateTimeOffset.TryParse(entry["timestamp"]!.GetValue<string>(), out _));
             Assert.Equal(1.0 / (epoch + 1), entry["loss"]!.GetValue<double>(), 12);
             Assert.Equal(new[] { 0.9, 0.8, 0.7 }[epoch], entry["val_loss"]!.GetValue<double>());
@@ -94,8 +94,8 @@ public class FileCallbackTests : IDisposable
 
         string[] lines = File.ReadAllLines(path);
         Assert.Equal("epoch,loss,lr,val_loss", lines[0]);
-        Assert.Equal("0,1,0.1,NA", lines[1]);
-        Assert.Equal("1,0.5,0.1,0.8", lines[2]);
+        Assert.Equal("1,1,0.1,NA", lines[1]);
+        Assert.Equal("2,0.5,0.1,0.8", lines[2]);
         Assert.Equal(3, lines.Length);
     }
 }

@@ -28,7 +28,7 @@ public class OtherBuiltInTests
         Assert.Equal(2, result.EpochsCompleted);
         Assert.Equal(7, result.GlobalStep);
         Assert.Contains("TerminateOnNaN", result.StopReason, StringComparison.Ordinal);
-        Assert.Contains("Batch 0: Invalid loss, terminating training", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Epoch 3, batch 1: Invalid loss, terminating training", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace DreamTrainer.Tests.BuiltIns;
 public class SchedulerTests
 {
     [Fact]
-    public void StepLR_halves_the_rate_at_epochs_5_10_15_and_prints_each_reduction()
+    public void StepLR_halves_the_rate_when_epochs_6_11_16_start_and_prints_each_reduction()
     {
         var output = new StringWriter();
         var scheduler = new StepLRScheduler(factor: 0.5, stepEpochs: 5, output: output);
@@ -19,9 +19,9 @@ public class SchedulerTests
         Assert.Equal(
             new[]
             {
-                "Epoch 5: Reducing LR from 0.100000 to 0.050000",
-                "Epoch 10: Reducing LR from 0.050000 to 0.025000",
-                "Epoch 15: Reducing LR from 0.025000 to 0.012500",
+                "Epoch 6: Reducing LR from 0.100000 to 0.050000",
+                "Epoch 11: Reducing LR from 0.050000 to 0.025000",
+                "Epoch 16: Reducing LR from 0.025000 to 0.012500",
             },
             output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
         Assert.Equal(20, scheduler.History.Count);
@@ -93,7 +93,7 @@ public class SchedulerTests
         TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = 1 }, new CallbackCollection { new LearningRateMonitor(LoggingInterval.Step, logMomentum: true) })
             .Fit(module, new[] { 1, 2 });
 
-        Assert.Equal(0.2, result.History[0]["lr-pg0"]);
-        Assert.Equal(0.9, result.History[0]["momentum-pg0"]);
+        Assert.Equal(0.2, result.History[0]["lr"]);
+        Assert.Equal(0.9, result.History[0]["momentum"]);
     }
 }
