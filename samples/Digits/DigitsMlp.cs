@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Numerics.Tensors;
 
@@ -81,6 +82,9 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
 
     /// <summary>The current learning rate.</summary>
     public double LearningRate { get; set; }
+
+    /// <summary>Accuracy (<c>acc</c>, and so <c>val_acc</c>) gets better going up, so callbacks can monitor it with <see cref="MonitorMode.Auto"/>.</summary>
+    public IReadOnlyDictionary<string, MonitorMode> MetricDirections { get; } = new Dictionary<string, MonitorMode> { ["acc"] = MonitorMode.Max };
 
     /// <summary>The SGD momentum.</summary>
     public double Momentum { get; }

@@ -18,8 +18,8 @@ DigitsData data = DigitsData.Load();
 var rows = new List<string[]>();
 
 // Part 1: StepLR (halve every 5 epochs) + JSON log + early stopping, in one pipeline.
-output.WriteLine("== StepLRScheduler(factor 0.5, every 5 epochs) + JsonTrainingLogger + EarlyStopping(restore best)");
-var stepLr = new StepLRScheduler(factor: 0.5, stepEpochs: 5, output: output);
+output.WriteLine("== ExerciseStepLR(factor 0.5, every 5 epochs) + JsonTrainingLogger + EarlyStopping(restore best)");
+var stepLr = new ExerciseStepLR(factor: 0.5, stepEpochs: 5, output: output);
 rows.Add(Run("StepLR", stepLr, Path.Combine(directory, "steplr_log.json")));
 output.WriteLine("Learning-rate history: " + string.Join(", ", stepLr.History.Select(lr => lr.ToString("0.######", CultureInfo.InvariantCulture))));
 

@@ -19,8 +19,8 @@ public sealed record QuickStartResult(double ValidationAccuracy, TrainResult Res
 
 /// <summary>
 /// Trains a 64-64-10 perceptron on the UCI digits (80/20 split) with a progress bar, a warm-up
-/// cosine learning-rate schedule, early stopping that restores the best weights, checkpoints and a
-/// JSON log, then plots the log.
+/// cosine learning-rate schedule, early stopping that restores the best weights, checkpoints, a
+/// JSON and a CSV log, then plots the log.
 /// </summary>
 public static class QuickStartApp
 {
@@ -33,8 +33,16 @@ public static class QuickStartApp
         string directory = Path.GetFullPath(options.OutputDirectory);
         Directory.CreateDirectory(directory);
         string logPath = Path.Combine(directory, "training_log.json");
+        string csvPath = Path.Combine(directory, "training_log.csv");
         string plotPath = Path.Combine(directory, "training_plot.svg");
         string checkpoints = Path.Combine(directory, "checkpoints");
+
+        // Each run starts with a clean checkpoint folder (it is this sample's own), so the names
+        // printed below are this run's and no -v1 suffixes pile up across runs.
+        if (Directory.Exists(checkpoints))
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
 
         DigitsData data = DigitsData.Load();
         (int[] trainIndices, int[] validationIndices) = data.Split(validationFraction: 0.2, seed: 42);
@@ -43,13 +51,15 @@ public static class QuickStartApp
         var model = new DigitsMlp(data, hidden: 64, learningRate: 0.05);
         output.WriteLine($"Digits: {train.Images} training and {validation.Images} validation images; MLP 64-64-10; up to {options.Epochs} epochs.");
 
+        var checkpointing = new CheckpointCallback(checkpoints, monitor: "val_loss", saveTopK: 2, fileNameTemplate: "epoch={epoch:D2}-val_loss={val_loss:F4}");
         var callbacks = new CallbackCollection
         {
             new ProgressBar(refreshRate: 5, output: output),
             new WarmupCosineScheduler(baseLearningRate: 0.05, warmupEpochs: 3, totalEpochs: options.Epochs),
             new EarlyStoppingCallback(monitor: "val_loss", patience: 6, minDelta: 1e-4, restoreBestWeights: true, output: output),
-            new CheckpointCallback(checkpoints, monitor: "val_loss", saveTopK: 2, fileNameTemplate: "epoch={epoch:D2}-val_loss={val_loss:F4}"),
+            checkpointing,
             new JsonTrainingLogger(logPath, output),
+            new CsvLogger(csvPath),
         };
         var trainer = new Trainer(new TrainerOptions { MaxEpochs = options.Epochs }, callbacks);
         TrainResult result = trainer.Fit(model, train, validation);
@@ -60,8 +70,9 @@ public static class QuickStartApp
         output.WriteLine($"Run ended: {result.Reason} after {result.EpochsCompleted} epochs{(result.StopReason is { } why ? $" ({why})" : string.Empty)}.");
         output.WriteLine($"Validation accuracy: {accuracy:P2} ({accuracy:F4}) on {validationIndices.Length} held-out images.");
         output.WriteLine("Artifacts:");
-        output.WriteLine($"  checkpoints   {checkpoints}");
+        output.WriteLine($"  checkpoints   {checkpoints} (best: {Path.GetFileName(checkpointing.BestPath)})");
         output.WriteLine($"  JSON log      {logPath}");
+        output.WriteLine($"  CSV log       {csvPath}");
         output.WriteLine($"  plot (SVG)    {plotPath}");
         return new QuickStartResult(accuracy, result, logPath, plotPath, checkpoints);
     }

@@ -25,6 +25,8 @@ internal sealed class MetricsStore
     private double[] _pendingSums = new double[16];
     private int[] _pendingCounts = new int[16];
     private int[] _pendingSlots = new int[16];
+    private bool[] _fromValidation = new bool[16];
+    private bool _inValidation;
     private int _pendingSlotCount;
     private bool _inStep;
     private double _stepWeight;
@@ -74,6 +76,7 @@ internal sealed class MetricsStore
         }
 
         _counts[slot]++;
+        _fromValidation[slot] |= _inValidation;
         switch (reduction)
         {
             case MetricReduction.Last:
@@ -146,9 +149,35 @@ internal sealed class MetricsStore
         Array.Clear(_counts);
         Array.Clear(_pendingSums);
         Array.Clear(_pendingCounts);
+        Array.Clear(_fromValidation);
         _pendingSlotCount = 0;
         _present = 0;
     }
+
+    /// <summary>
+    /// A validation pass starts: what the previous pass of this epoch logged is forgotten, so the
+    /// epoch's validation metrics are those of its last pass (validation every N steps).
+    /// </summary>
+    public void BeginValidation()
+    {
+        for (int slot = 0; slot < _names.Count; slot++)
+        {
+            if (_fromValidation[slot])
+            {
+                _fromValidation[slot] = false;
+                if (_counts[slot] > 0)
+                {
+                    ResetSlot(slot);
+                    _present--;
+                }
+            }
+        }
+
+        _inValidation = true;
+    }
+
+    /// <summary>The validation pass is over.</summary>
+    public void EndValidation() => _inValidation = false;
 
     /// <summary>A step starts: mean values logged from now wait for the step's batch size.</summary>
     public void BeginStep()
@@ -258,6 +287,7 @@ internal sealed class MetricsStore
             Array.Resize(ref _pendingSums, size);
             Array.Resize(ref _pendingCounts, size);
             Array.Resize(ref _pendingSlots, size);
+            Array.Resize(ref _fromValidation, size);
         }
 
         _names.Add(name);

@@ -250,6 +250,7 @@ public sealed partial class Trainer
 
             context.Phase = TrainerPhase.Validating;
             context.IsValidationEpoch = true;
+            _metrics.BeginValidation();
             _dispatching = (int)Hook.ValidationStart;
             _callbacks.OnValidationStart(context);
             _dispatching = (int)Hook.ValidationEpochStart;
@@ -263,6 +264,7 @@ public sealed partial class Trainer
 
                 if (context.CancellationToken.IsCancellationRequested)
                 {
+                    _metrics.EndValidation();
                     return false;
                 }
 
@@ -288,6 +290,7 @@ public sealed partial class Trainer
             mean.LogTo(context, "val_loss");
             _dispatching = (int)Hook.ValidationEpochEnd;
             _callbacks.OnValidationEpochEnd(context, epoch, context.Metrics);
+            _metrics.EndValidation();
             _dispatching = (int)Hook.ValidationEnd;
             _callbacks.OnValidationEnd(context);
             return true;
