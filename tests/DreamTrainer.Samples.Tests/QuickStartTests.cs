@@ -48,6 +48,27 @@ public class QuickStartTests : IDisposable
     }
 
     [Fact]
+    public void Console_json_csv_checkpoint_names_and_summary_name_the_best_epoch_with_one_number()
+    {
+        var output = new StringWriter();
+
+        QuickStartResult run = QuickStartApp.Run(new QuickStartOptions(Epochs: 12, OutputDirectory: _directory), output);
+
+        string console = output.ToString();
+        int best = int.Parse(System.Text.RegularExpressions.Regex.Match(console, @"the best epoch: (\d+)\.").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        JsonArray log = JsonNode.Parse(File.ReadAllText(run.LogPath))!.AsArray();
+        JsonNode bestEntry = log.Single(e => e!["val_loss"]!.GetValue<double>() == log.Min(x => x!["val_loss"]!.GetValue<double>()))!;
+        Assert.Equal(best, bestEntry["epoch"]!.GetValue<int>());
+        Assert.Equal(1, log[0]!["epoch"]!.GetValue<int>());
+
+        string bestLoss = bestEntry["val_loss"]!.GetValue<double>().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(File.ReadAllLines(Path.ChangeExtension(run.LogPath, ".csv")), l => l.StartsWith(best + ",", StringComparison.Ordinal) && l.EndsWith("," + bestLoss, StringComparison.Ordinal));
+        Assert.Contains(FormattableString.Invariant($"best: epoch={best:D2}-val_loss="), console, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(run.CheckpointDirectory, FormattableString.Invariant($"epoch={best:D2}-val_loss={bestEntry["val_loss"]!.GetValue<double>():F4}.ckpt"))));
+        Assert.Contains(FormattableString.Invariant($"Epoch {best}/12: "), console, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_custom_callbacks_harness_test_passes()
     {
         Assert.Equal("HarnessTest: 5 checks passed for TrainerAwareCallback", DreamTrainer.Samples.CustomCallbacks.HarnessTest.Run());
