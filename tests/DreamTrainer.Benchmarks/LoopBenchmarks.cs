@@ -68,7 +68,9 @@ public class LoopBenchmarks
             new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false, showMetrics: false),
             new LearningRateMonitor(LoggingInterval.Step),
             new EarlyStoppingCallback(monitor: "loss", patience: 3),
-            new CheckpointCallback(_directory, monitor: "loss"),
+            // A new callback per invocation into one folder: without the version counter each run
+            // overwrites the last one's files instead of adding -v1, -v2, … (thousands of them).
+            new CheckpointCallback(_directory, monitor: "loss", enableVersionCounter: false),
         };
         return new Trainer(new TrainerOptions { MaxEpochs = 1 }, callbacks).Fit(_module, _batches).GlobalStep;
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
@@ -133,14 +132,24 @@ public sealed partial class CheckpointCallback
         }
     }
 
+    /// <summary>Warns once per run when the folder holds checkpoints this callback does not own (Lightning warns the same).</summary>
     private void WarnIfNotEmpty(TrainerContext context)
     {
-        using IEnumerator<string> files = System.IO.Directory.EnumerateFiles(Directory, "*.ckpt").GetEnumerator();
-        if (SaveTopK != 0 && files.MoveNext())
+        if (SaveTopK == 0)
         {
-            context.Warn(
-                $"CheckpointCallback: the directory '{Directory}' already holds checkpoints. They are kept"
-                + (EnableVersionCounter ? "; new files whose names are taken get a -v1, -v2, … suffix." : ", and files whose names this run uses are overwritten."));
+            return;
+        }
+
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, "*.ckpt"))
+        {
+            string file = Path.GetFileName(path);
+            if (file != _lastFile && !_kept.Exists(k => k.File == file))
+            {
+                context.Warn(
+                    $"CheckpointCallback: the directory '{Directory}' already holds checkpoints of another run. They are kept"
+                    + (EnableVersionCounter ? "; new files whose names are taken get a -v1, -v2, … suffix." : ", and files whose names this run uses are overwritten."));
+                return;
+            }
         }
     }
 

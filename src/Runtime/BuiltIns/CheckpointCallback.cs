@@ -23,8 +23,10 @@ namespace DreamTrainer;
 /// with an optional .NET format: <c>"epoch={epoch:D3}-val_loss={val_loss:F4}"</c>. A placeholder
 /// writes only its value, so a metric name with <c>/</c> never makes a folder. A template that
 /// could leave the directory (separators, <c>..</c> in its text) is rejected. When a name is taken
-/// by a file this run does not own (an earlier run's), <c>-v1</c>, <c>-v2</c>, … is appended
-/// (<c>enableVersionCounter</c>), so nothing earlier is overwritten.</para>
+/// by a file this callback does not own (another run's), <c>-v1</c>, <c>-v2</c>, … is appended
+/// (<c>enableVersionCounter</c>), so nothing of theirs is overwritten.</para>
+/// <para>Like Keras' best and Lightning's kept models, the ranking (kept list, last file, current
+/// score) stays across Fits of one instance; a resume replaces it with the checkpoint's.</para>
 /// </remarks>
 [Callback(Priority = -100)]
 public sealed partial class CheckpointCallback
@@ -197,11 +199,13 @@ public sealed partial class CheckpointCallback
         _lastTime = _time.GetTimestamp();
         _lastSavedStep = context.IsResumed ? context.GlobalStep : -1;
         _deferred = false;
+
+        // The kept list, the last file and the current score stay across Fits of one instance, as
+        // Keras' best and Lightning's best_k_models do: a later run competes with the files an
+        // earlier one kept, and overwrites its own last file. A resume replaces them with the
+        // checkpoint's.
         if (!context.IsResumed)
         {
-            _kept.Clear();
-            _lastFile = null;
-            _currentScore = null;
             WarnIfNotEmpty(context);
         }
     }

@@ -42,6 +42,22 @@ public class FileCallbackTests : IDisposable
         Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
     }
 
+    [Fact]
+    public void One_checkpoint_callback_fitted_twice_keeps_its_ranking_and_overwrites_its_own_files()
+    {
+        string folder = Path.Combine(_directory, "again");
+        var callback = new CheckpointCallback(folder, monitor: "val_loss", mode: MonitorMode.Min, saveTopK: 1, fileNameTemplate: "best");
+        var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { callback });
+
+        trainer.Fit(new ScriptedModule(new[] { 0.5, 0.4 }), new[] { 1 }, new[] { 1 });
+        trainer.Fit(new ScriptedModule(new[] { 0.9, 0.3 }), new[] { 1 }, new[] { 1 });
+
+        // The second run's 0.9 does not beat the kept 0.4; its 0.3 does and replaces it. No -v1 files, no warning.
+        Assert.Equal(new[] { "best.ckpt", "checkpoints.json", "last.ckpt" }, Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(0.3, callback.Kept.Single().Score);
+        Assert.Empty(trainer.Context!.Warnings);
+    }
+
     [Theory]
     [InlineData("../escape-{epoch}")]
     [InlineData("sub/{epoch}")]
