@@ -32,7 +32,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidHookMethod = Create(
         "DT0103",
         "Hook method cannot be called as a hook",
-        "'{0}' cannot be a {1} hook: {2}",
+        "'{0}' cannot be called as the {1} hook: {2}",
         DeclarationCategory,
         DiagnosticSeverity.Error);
 

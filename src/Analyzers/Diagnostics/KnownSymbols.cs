@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using DreamTrainer.Contract;
 using Microsoft.CodeAnalysis;
 
@@ -23,6 +24,16 @@ internal sealed class KnownSymbols
         GeneratedCallback = compilation.GetTypeByMetadataName(HookCatalog.GeneratedCallbackAttributeMetadataName);
         Exception = compilation.GetTypeByMetadataName("System.Exception");
         Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        var models = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (string name in ModelTypeMetadataNames)
+        {
+            if (compilation.GetTypeByMetadataName(name) is { } model)
+            {
+                models.Add(model);
+            }
+        }
+
+        ModelTypes = models.ToImmutable();
         foreach (HookDefinition hook in HookCatalog.All)
         {
             if (compilation.GetTypeByMetadataName(hook.AttributeMetadataName) is { } attribute)
@@ -47,6 +58,22 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? Exception { get; }
 
     public INamedTypeSymbol? Enumerable { get; }
+
+    /// <summary>
+    /// Types whose instances are the model or the optimizer being trained: TorchSharp's modules and
+    /// optimizers, and the runtime's training module and engine seams. A callback that receives one
+    /// through its constructor (or, with issue 14's bindings, a hook parameter) holds trainer state.
+    /// </summary>
+    public ImmutableArray<INamedTypeSymbol> ModelTypes { get; }
+
+    private static readonly string[] ModelTypeMetadataNames =
+    {
+        "TorchSharp.torch+nn+Module",
+        "TorchSharp.torch+optim+Optimizer",
+        "DreamTrainer.ITrainingModule`1",
+        "DreamTrainer.ILearningRateControl",
+        "DreamTrainer.IModelStateControl",
+    };
 
     /// <summary>Null when the compilation does not reference the DreamTrainer runtime.</summary>
     public static KnownSymbols? Create(Compilation compilation) =>

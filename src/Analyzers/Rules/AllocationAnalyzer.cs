@@ -17,11 +17,19 @@ namespace DreamTrainer.Analyzers.Rules;
 /// types, string concatenation and interpolation, capturing lambdas and method-group delegates,
 /// boxing, LINQ, and <c>params</c> arrays. A batch hook runs thousands of times per epoch; each
 /// allocation there feeds the garbage collector, whose pauses stall the GPU feed.
-/// Allocations on a throw path are not reported.
+/// Reported by default: allocations that run on every call. Those that run only under a condition
+/// (see <see cref="ConditionalPaths"/>: every N steps, on a rare branch) are reported only with
+/// <see cref="ReportConditionalKey"/>. Allocations on a throw path are never reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AllocationAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>
+    /// The .editorconfig key that also reports allocations that run only under a condition (a branch,
+    /// after an early return, in a catch): <c>dreamtrainer_report_conditional_allocations = true</c>.
+    /// </summary>
+    public const string ReportConditionalKey = "dreamtrainer_report_conditional_allocations";
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.AllocatesInBatchHook);
 
@@ -64,7 +72,7 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var findings = new ConcurrentDictionary<IMethodSymbol, (List<(Location Location, string What)> Allocations, List<IMethodSymbol> Callees)>(SymbolEqualityComparer.Default);
+        var findings = new ConcurrentDictionary<IMethodSymbol, Collector>(SymbolEqualityComparer.Default);
         context.RegisterOperationBlockAction(block =>
         {
             if (block.OwningSymbol is not IMethodSymbol method)
@@ -78,38 +86,70 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
                 collector.Visit(root, block.CancellationToken);
             }
 
-            findings[method] = (collector.Allocations, collector.Callees);
+            findings[method] = collector;
         });
 
         context.RegisterSymbolEndAction(end =>
         {
-            var reported = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            // A private helper is reported once, under the first hook that calls it on every call
+            // (or, when every call is conditional, the first that calls it at all).
+            var helpers = new Dictionary<IMethodSymbol, (string Hook, bool Conditional)>(SymbolEqualityComparer.Default);
+            var order = new List<IMethodSymbol>();
             foreach (KeyValuePair<IMethodSymbol, string> hook in batchHooks)
             {
-                if (!findings.TryGetValue(hook.Key, out var found))
+                if (!findings.TryGetValue(hook.Key, out Collector? found))
                 {
                     continue;
                 }
 
-                Report(end, found.Allocations, hook.Value);
-                foreach (IMethodSymbol callee in found.Callees)
+                Report(end, found.Allocations, hook.Value, callConditional: false);
+                foreach ((IMethodSymbol callee, bool conditional) in found.Callees)
                 {
-                    if (!batchHooks.ContainsKey(callee) && reported.Add(callee) && findings.TryGetValue(callee, out var helper))
+                    if (batchHooks.ContainsKey(callee))
                     {
-                        Report(end, helper.Allocations, hook.Value);
+                        continue;
                     }
+
+                    if (!helpers.TryGetValue(callee, out var seen))
+                    {
+                        helpers[callee] = (hook.Value, conditional);
+                        order.Add(callee);
+                    }
+                    else if (seen.Conditional && !conditional)
+                    {
+                        helpers[callee] = (hook.Value, false);
+                    }
+                }
+            }
+
+            foreach (IMethodSymbol helper in order)
+            {
+                if (findings.TryGetValue(helper, out Collector? found))
+                {
+                    Report(end, found.Allocations, helpers[helper].Hook, helpers[helper].Conditional);
                 }
             }
         });
     }
 
-    private static void Report(SymbolAnalysisContext context, List<(Location Location, string What)> allocations, string hook)
+    private static void Report(SymbolAnalysisContext context, List<(Location Location, string What, bool Conditional)> allocations, string hook, bool callConditional)
     {
-        foreach ((Location location, string what) in allocations)
+        foreach ((Location location, string what, bool conditional) in allocations)
         {
+            if ((callConditional || conditional) && !ReportsConditional(context, location))
+            {
+                continue;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatesInBatchHook, location, what, hook));
         }
     }
+
+    /// <summary>True when .editorconfig asks for allocations that run only under a condition, too.</summary>
+    private static bool ReportsConditional(SymbolAnalysisContext context, Location location) =>
+        location.SourceTree is { } tree
+        && context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ReportConditionalKey, out string? value)
+        && string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Finds allocation sites in one body, and the private methods of the class it calls.</summary>
     private sealed class Collector
@@ -117,15 +157,19 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
         private readonly KnownSymbols _known;
         private readonly INamedTypeSymbol _type;
 
+        /// <summary>Whether the operation being visited runs only under a condition.</summary>
+        private bool _conditional;
+
         public Collector(KnownSymbols known, INamedTypeSymbol type)
         {
             _known = known;
             _type = type;
         }
 
-        public List<(Location Location, string What)> Allocations { get; } = new();
+        public List<(Location Location, string What, bool Conditional)> Allocations { get; } = new();
 
-        public List<IMethodSymbol> Callees { get; } = new();
+        /// <summary>Private methods of the class this body calls, and whether the call runs only under a condition.</summary>
+        public List<(IMethodSymbol Method, bool Conditional)> Callees { get; } = new();
 
         /// <summary>
         /// Visits <paramref name="root"/> and what it contains, in source order. Iterative: a
@@ -133,17 +177,21 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
         /// </summary>
         public void Visit(IOperation root, CancellationToken cancellationToken)
         {
-            var pending = new Stack<IOperation>();
-            pending.Push(root);
+            var pending = new Stack<(IOperation Operation, bool Conditional)>();
+            var children = new List<(IOperation Child, bool Conditional)>();
+            pending.Push((root, false));
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                IOperation operation = pending.Pop();
+                (IOperation operation, bool conditional) = pending.Pop();
+                _conditional = conditional;
                 if (VisitOne(operation, cancellationToken))
                 {
-                    foreach (IOperation child in operation.ChildOperations.Reverse())
+                    children.Clear();
+                    children.AddRange(ConditionalPaths.Children(operation, cancellationToken));
+                    for (int i = children.Count - 1; i >= 0; i--)
                     {
-                        pending.Push(child);
+                        pending.Push((children[i].Child, conditional || children[i].Conditional));
                     }
                 }
             }
@@ -203,7 +251,7 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
                     else if (SymbolEqualityComparer.Default.Equals(target.ContainingType, _type)
                         && target.DeclaredAccessibility == Accessibility.Private && target.MethodKind == MethodKind.Ordinary)
                     {
-                        Callees.Add((IMethodSymbol)target.OriginalDefinition);
+                        Callees.Add(((IMethodSymbol)target.OriginalDefinition, _conditional));
                     }
 
                     return true;
@@ -248,6 +296,6 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        private void Add(IOperation operation, string what) => Allocations.Add((operation.Syntax.GetLocation(), what));
+        private void Add(IOperation operation, string what) => Allocations.Add((operation.Syntax.GetLocation(), what, _conditional));
     }
 }

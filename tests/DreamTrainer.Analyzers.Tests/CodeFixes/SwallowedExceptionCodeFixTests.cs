@@ -30,12 +30,119 @@ public class SwallowedExceptionCodeFixTests
         """;
 
     [Fact]
-    public async Task Rethrow_adds_throw()
+    public async Task Rethrow_adds_throw_and_drops_the_unused_name_so_no_CS0168_is_left()
     {
         string fixedSource = await CodeFixVerifier.ApplyAsync(new SwallowedExceptionCodeFix(), Before, SwallowedExceptionCodeFix.RethrowKey, fixAll: false);
 
-        Assert.Equal(Before.Replace("catch (Exception e)\n        {\n        }", "catch (Exception e)\n        {\n            throw;\n        }", System.StringComparison.Ordinal), fixedSource);
-        Assert.Contains("throw;", fixedSource, System.StringComparison.Ordinal);
+        Assert.Equal(Before.Replace("catch (Exception e)\n        {\n        }", "catch (Exception)\n        {\n            throw;\n        }", System.StringComparison.Ordinal), fixedSource);
+        CodeFixVerifier.AssertCleanAfterFix(fixedSource);
+    }
+
+    [Fact]
+    public async Task Rethrow_keeps_the_name_the_handler_uses()
+    {
+        string fixedSource = await CodeFixVerifier.ApplyAsync(new SwallowedExceptionCodeFix(), """
+            using System;
+            using DreamTrainer;
+
+            public sealed partial class Careless
+            {
+                [OnTrainEpochEnd]
+                void Run()
+                {
+                    try { Risky(); }
+                    catch (Exception e) { Console.WriteLine(e.Message); }
+                }
+
+                private static void Risky() { }
+            }
+            """, SwallowedExceptionCodeFix.RethrowKey, fixAll: false);
+
+        Assert.True(fixedSource.Contains("catch (Exception e) { Console.WriteLine(e.Message); throw; }", System.StringComparison.Ordinal), fixedSource);
+        CodeFixVerifier.AssertCleanAfterFix(fixedSource);
+    }
+
+    [Fact]
+    public async Task Report_on_a_bare_catch_writes_Exception_and_adds_using_System()
+    {
+        const string bare = """
+            using DreamTrainer;
+
+            public sealed partial class Careless
+            {
+                [OnTrainEnd]
+                void Close(TrainerContext context)
+                {
+                    try { Risky(); }
+                    catch { }
+                }
+
+                private static void Risky() { }
+            }
+            """;
+
+        string fixedSource = await CodeFixVerifier.ApplyAsync(new SwallowedExceptionCodeFix(), bare, SwallowedExceptionCodeFix.ReportKey, fixAll: false);
+
+        Assert.Equal(
+            "using System;\n" + bare.Replace("catch { }", "catch (Exception exception) { context.ReportError(exception); }", System.StringComparison.Ordinal),
+            fixedSource);
+        CodeFixVerifier.AssertCleanAfterFix(fixedSource);
+    }
+
+    [Fact]
+    public async Task Suppress_wraps_a_deliberate_cleanup_catch_in_a_justified_pragma()
+    {
+        string fixedSource = await CodeFixVerifier.ApplyAsync(new SwallowedExceptionCodeFix(), """
+            using System;
+            using DreamTrainer;
+
+            public sealed partial class Cleanup
+            {
+                [OnTrainEnd]
+                void Close()
+                {
+                    try { System.IO.File.Delete("scratch.tmp"); } catch (System.IO.IOException) { }
+                    try
+                    {
+                        Risky();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                    }
+                }
+
+                private static void Risky() { }
+            }
+            """, SwallowedExceptionCodeFix.SuppressKey, fixAll: true);
+
+        Assert.Equal("""
+            using System;
+            using DreamTrainer;
+
+            public sealed partial class Cleanup
+            {
+                [OnTrainEnd]
+                void Close()
+                {
+                    try { System.IO.File.Delete("scratch.tmp"); }
+                    #pragma warning disable DT0301 // Deliberate cleanup catch: a failure here must not stop training
+                    catch (System.IO.IOException) { }
+                    #pragma warning restore DT0301
+                    try
+                    {
+                        Risky();
+                    }
+                    #pragma warning disable DT0301 // Deliberate cleanup catch: a failure here must not stop training
+                    catch (InvalidOperationException)
+                    {
+                    }
+                    #pragma warning restore DT0301
+                }
+
+                private static void Risky() { }
+            }
+            """, fixedSource);
+        CodeFixVerifier.AssertCleanAfterFix(fixedSource);
     }
 
     [Fact]
@@ -69,7 +176,7 @@ public class SwallowedExceptionCodeFixTests
             }
             """, SwallowedExceptionCodeFix.ReportKey, fixAll: true);
 
-        Assert.Contains("catch (System.Exception exception)", fixedSource);
+        Assert.Contains("catch (Exception exception)", fixedSource);
         Assert.Contains("catch (InvalidOperationException exception)", fixedSource);
         Assert.Equal(2, fixedSource.Split("context.ReportError(exception);").Length - 1);
     }
@@ -91,6 +198,6 @@ public class SwallowedExceptionCodeFixTests
             }
             """);
 
-        Assert.Equal(new[] { SwallowedExceptionCodeFix.RethrowKey }, offered);
+        Assert.Equal(new[] { SwallowedExceptionCodeFix.RethrowKey, SwallowedExceptionCodeFix.SuppressKey }, offered);
     }
 }

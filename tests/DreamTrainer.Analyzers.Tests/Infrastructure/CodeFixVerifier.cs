@@ -49,6 +49,20 @@ internal static class CodeFixVerifier
         return (await changed.GetDocument(document.Id)!.GetTextAsync().ConfigureAwait(false)).ToString();
     }
 
+    /// <summary>
+    /// A fix finishes the job: after it, the source compiles with the generator and every analyzer
+    /// without a single warning (no CS0168 left behind, no DreamTrainer diagnostic).
+    /// </summary>
+    public static void AssertCleanAfterFix(string source)
+    {
+        (Compilation output, GeneratorDriverRunResult generated) = TestCompilation.Generate(TestCompilation.Create(source));
+        Assert.All(generated.Results, r => Assert.Null(r.Exception));
+        var problems = AnalyzerVerifier.RunWithin(output, AnalyzerVerifier.HangBudget, withCompilerDiagnostics: true)
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .ToList();
+        Assert.True(problems.Count == 0, "The fixed source still has diagnostics:\n" + string.Join("\n", problems) + "\n" + source);
+    }
+
     /// <summary>The equivalence keys of the fixes offered for the first diagnostic.</summary>
     public static async Task<IReadOnlyList<string?>> OfferedAsync(CodeFixProvider provider, string source)
     {

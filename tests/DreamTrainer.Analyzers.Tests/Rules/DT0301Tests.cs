@@ -40,6 +40,33 @@ public class DT0301Tests
         """ + Log);
 
     [Fact]
+    public void Printing_the_message_or_the_text_and_carrying_on_is_reported() => AnalyzerVerifier.Verify("""
+        using System;
+        using DreamTrainer;
+
+        public sealed partial class ErrorHandlingCallback
+        {
+            [OnTrainEpochEnd]
+            void Run(TrainerContext trainer)
+            {
+                try { RiskyOperation(); }
+                {|DT0301:catch|} (Exception e) { Log.Error($"Callback error: {e}"); }
+
+                try { RiskyOperation(); }
+                {|DT0301:catch|} (Exception e) { Console.WriteLine(e.Message); }
+
+                try { RiskyOperation(); }
+                {|DT0301:catch|} (Exception e) { Console.WriteLine(e.HResult); }
+
+                try { RiskyOperation(); }
+                {|DT0301:catch|} (Exception e) { Console.WriteLine(e); }
+            }
+
+            private static void RiskyOperation() { }
+        }
+        """ + Log);
+
+    [Fact]
     public void The_guides_error_handling_callback_is_not_reported_when_it_hands_the_exception_on() => AnalyzerVerifier.Verify("""
         using System;
         using DreamTrainer;
@@ -50,7 +77,7 @@ public class DT0301Tests
             void Run(TrainerContext trainer)
             {
                 try { RiskyOperation(); }
-                catch (Exception e) { Log.Error($"Callback error: {e}"); }
+                catch (Exception e) { trainer.ReportError(new AggregateException("wrapped", e)); }
 
                 try { RiskyOperation(); }
                 catch (InvalidOperationException e) { Log.Error(e, "retrying"); }
