@@ -63,14 +63,15 @@ internal static class AnalyzerVerifier
     /// Runs every analyzer over <paramref name="compilation"/> on another thread and fails, rather
     /// than hangs, when they take longer than <paramref name="budget"/>: then the analysis is
     /// cancelled. Fails on AD0001. With <paramref name="withCompilerDiagnostics"/>, the compiler's
-    /// own diagnostics come back too, from the same pass (binding a large compilation twice is slow).
+    /// own diagnostics come back too, from the same pass (binding a large compilation twice is slow);
+    /// with <paramref name="reportSuppressed"/>, diagnostics a suppressor hid come back marked suppressed.
     /// </summary>
     public static ImmutableArray<Diagnostic> RunWithin(
-        Compilation compilation, TimeSpan budget, string? editorConfig = null, bool withCompilerDiagnostics = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null)
+        Compilation compilation, TimeSpan budget, string? editorConfig = null, bool withCompilerDiagnostics = false, ImmutableArray<DiagnosticAnalyzer>? analyzers = null, bool reportSuppressed = false)
     {
         AnalyzerOptions options = new(ImmutableArray<AdditionalText>.Empty, new ConfigOptionsProvider(editorConfig));
         var exceptions = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var analyzed = compilation.WithAnalyzers(analyzers ?? All, new CompilationWithAnalyzersOptions(options, (exception, _, _) => exceptions.Enqueue(exception), concurrentAnalysis: true, logAnalyzerExecutionTime: false));
+        var analyzed = compilation.WithAnalyzers(analyzers ?? All, new CompilationWithAnalyzersOptions(options, (exception, _, _) => exceptions.Enqueue(exception), concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: reportSuppressed));
         using var cancellation = new CancellationTokenSource();
         Task<ImmutableArray<Diagnostic>> analysis = Task.Run(() => withCompilerDiagnostics
             ? analyzed.GetAllDiagnosticsAsync(cancellation.Token)

@@ -113,4 +113,94 @@ public class DT0201Tests
             }
         }
         """ + TorchLike.Source);
+
+    [Fact]
+    public void A_model_kept_from_the_constructor_is_reported_like_Keras_self_model() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Freezer
+        {
+            private readonly Net _model;
+
+            public Freezer(Net model) => _model = model;
+
+            [OnTrainEpochStart]
+            void Freeze(int epoch)
+            {
+                if (epoch == 5) {|DT0201:_model.requires_grad_(false)|};
+            }
+        }
+
+        public sealed partial class Switcher(Net model)
+        {
+            [OnValidationStart] void ToEval() => {|DT0201:model.eval()|};
+        }
+        """ + TorchLike.Source);
+
+    [Fact]
+    public void A_field_caching_context_Model_is_trainer_state() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Cacher
+        {
+            private Net? _net;
+            private object? _raw;
+
+            [OnTrainStart]
+            void Start(TrainerContext trainer)
+            {
+                _net ??= trainer.Model as Net;
+                _raw = trainer.Model;
+            }
+
+            [OnTrainEpochEnd]
+            void End()
+            {
+                {|DT0201:_net!.Frozen++|};
+                {|DT0201:((Net)_raw!).eval()|};
+            }
+        }
+        """ + TorchLike.Source);
+
+    [Fact]
+    public void A_private_helper_handed_the_model_is_reported_where_it_mutates() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Unfreezer
+        {
+            [OnTrainEpochStart]
+            void Start(TrainerContext trainer, int epoch)
+            {
+                if (epoch == 3) Thaw(trainer.Model!);
+            }
+
+            private void Thaw(object model) => Deeper((Net)model);
+
+            private static void Deeper(Net net) => {|DT0201:net.Weight.requires_grad_(true)|};
+        }
+        """ + TorchLike.Source);
+
+    [Fact]
+    public void The_callbacks_own_copies_and_collections_are_not_trainer_state() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Ema
+        {
+            private readonly Net _shadow = new();
+            private readonly System.Collections.Generic.List<Tensor> _kept = new();
+
+            public Ema(System.Collections.Generic.List<Tensor> kept) => _kept = kept;
+
+            [OnTrainBatchEnd]
+            void Update(TrainerContext trainer)
+            {
+                _shadow.Weight.requires_grad_(false);
+                Decay(_shadow);
+                _kept.Clear();
+                _shadow.Weight.Value = ((Net)trainer.Model!).Weight.detach().item();
+            }
+
+            private static void Decay(Net copy) => copy.eval();
+        }
+        """ + TorchLike.Source);
 }

@@ -54,4 +54,39 @@ public class DT0401Tests
             private static void Format(string format, params double[] values) { }
         }
         """);
+
+    private const string Sometimes = """
+        using System;
+        using DreamTrainer;
+
+        public sealed partial class Reporter(int every)
+        {
+            private string _last = "";
+
+            [OnTrainBatchEnd]
+            void Report(TrainerContext trainer, in StepOutput output, long globalStep)
+            {
+                string label = output.Loss > 10 ? {|DT0401:"high " + output.Loss|} : "fine";
+                try { _last = label.Trim(); }
+                catch (FormatException e) { trainer.ReportError({|DT0401:new InvalidOperationException("label", e)|}); }
+                if ((globalStep + 1) % every != 0)
+                {
+                    return;
+                }
+
+                Console.WriteLine({|DT0401:$"step {globalStep}: {output.Loss:F4}"|});
+                Remember();
+            }
+
+            private void Remember() => _last = {|DT0401:_last + "."|};
+        }
+        """;
+
+    [Fact]
+    public void Allocations_only_under_a_condition_are_not_reported_by_default() =>
+        AnalyzerVerifier.Verify(System.Text.RegularExpressions.Regex.Replace(Sometimes, @"\{\|DT0401:|\|\}", string.Empty));
+
+    [Fact]
+    public void Allocations_only_under_a_condition_are_reported_when_editorconfig_asks() =>
+        AnalyzerVerifier.Verify(Sometimes, editorConfig: "dreamtrainer_report_conditional_allocations = true");
 }

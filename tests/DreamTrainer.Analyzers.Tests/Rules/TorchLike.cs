@@ -1,6 +1,9 @@
 namespace DreamTrainer.Analyzers.Tests.Rules;
 
-/// <summary>A TorchSharp-shaped model and tensor for the mutation tests (the package is not available here).</summary>
+/// <summary>
+/// A TorchSharp-shaped model and tensor for the mutation tests (the package is not available here);
+/// <c>Net</c> derives from a class with TorchSharp's metadata name <c>TorchSharp.torch+nn+Module</c>.
+/// </summary>
 internal static class TorchLike
 {
     public const string Source = """
@@ -14,7 +17,18 @@ internal static class TorchLike
             public float item() => Value;
         }
 
-        public sealed class Net
+        namespace TorchSharp
+        {
+            public static partial class torch
+            {
+                public static partial class nn
+                {
+                    public class Module { }
+                }
+            }
+        }
+
+        public sealed class Net : TorchSharp.torch.nn.Module
         {
             public bool StopTraining { get; set; }
             public int Frozen;
