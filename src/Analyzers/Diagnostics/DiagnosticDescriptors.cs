@@ -5,15 +5,14 @@ namespace DreamTrainer.Analyzers.Diagnostics;
 /// <summary>
 /// Every diagnostic DreamTrainer reports, with fixed ids. DT01xx: declarations the generator cannot
 /// wire; DT02xx: trainer-state mutation; DT03xx: swallowed exceptions; DT04xx: allocation on the
-/// per-batch path. Each links to docs/diagnostics/&lt;id&gt;.md.
+/// per-batch path. Their pages are docs/diagnostics/&lt;id&gt;.md; the link to them is added per
+/// compilation by <see cref="HelpLinks"/>, never a fixed address that may not exist.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     public const string DeclarationCategory = "DreamTrainer.Declaration";
     public const string CorrectnessCategory = "DreamTrainer.Correctness";
     public const string PerformanceCategory = "DreamTrainer.Performance";
-
-    private const string HelpBase = "https://github.com/DreamTrainer/DreamTrainer.Generators/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor CallbackNotPartial = Create(
         "DT0101",
@@ -80,5 +79,5 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, params string[] tags) =>
-        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md", customTags: tags);
+        new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: null, customTags: tags);
 }

@@ -14,9 +14,10 @@ internal sealed class KnownSymbols
     // Asked for every method body and catch clause of a class: answer once per class.
     private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _callbackClasses = new(SymbolEqualityComparer.Default);
 
-    private KnownSymbols(Compilation compilation, INamedTypeSymbol context)
+    private KnownSymbols(Compilation compilation, INamedTypeSymbol context, HelpLinks links)
     {
         Context = context;
+        Links = links;
         TrainerControl = compilation.GetTypeByMetadataName(HookCatalog.TrainerControlAttributeMetadataName);
         CallbackAttribute = compilation.GetTypeByMetadataName(HookCatalog.CallbackAttributeMetadataName);
         CallbackState = compilation.GetTypeByMetadataName(HookCatalog.CallbackStateAttributeMetadataName);
@@ -75,9 +76,12 @@ internal sealed class KnownSymbols
         "DreamTrainer.IModelStateControl",
     };
 
+    /// <summary>The help links this compilation's diagnostics carry (none when the build sets no base).</summary>
+    public HelpLinks Links { get; }
+
     /// <summary>Null when the compilation does not reference the DreamTrainer runtime.</summary>
-    public static KnownSymbols? Create(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(HookCatalog.ContextMetadataName) is { } context ? new KnownSymbols(compilation, context) : null;
+    public static KnownSymbols? Create(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions? options = null) =>
+        compilation.GetTypeByMetadataName(HookCatalog.ContextMetadataName) is { } context ? new KnownSymbols(compilation, context, HelpLinks.From(options)) : null;
 
     /// <summary>The hooks <paramref name="method"/> is marked with, with their attributes.</summary>
     public IEnumerable<(HookDefinition Hook, AttributeData Attribute)> HooksOf(IMethodSymbol method)

@@ -40,7 +40,7 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (KnownSymbols.Create(start.Compilation) is not { } known)
+            if (KnownSymbols.Create(start.Compilation, start.Options) is not { } known)
             {
                 return;
             }
@@ -102,7 +102,7 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                Report(end, found.Allocations, hook.Value, callConditional: false);
+                Report(end, known.Links, found.Allocations, hook.Value, callConditional: false);
                 foreach ((IMethodSymbol callee, bool conditional) in found.Callees)
                 {
                     if (batchHooks.ContainsKey(callee))
@@ -126,13 +126,13 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
             {
                 if (findings.TryGetValue(helper, out Collector? found))
                 {
-                    Report(end, found.Allocations, helpers[helper].Hook, helpers[helper].Conditional);
+                    Report(end, known.Links, found.Allocations, helpers[helper].Hook, helpers[helper].Conditional);
                 }
             }
         });
     }
 
-    private static void Report(SymbolAnalysisContext context, List<(Location Location, string What, bool Conditional)> allocations, string hook, bool callConditional)
+    private static void Report(SymbolAnalysisContext context, HelpLinks links, List<(Location Location, string What, bool Conditional)> allocations, string hook, bool callConditional)
     {
         foreach ((Location location, string what, bool conditional) in allocations)
         {
@@ -141,7 +141,7 @@ public sealed class AllocationAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AllocatesInBatchHook, location, what, hook));
+            context.ReportDiagnostic(Diagnostic.Create(links.For(DiagnosticDescriptors.AllocatesInBatchHook), location, what, hook));
         }
     }
 

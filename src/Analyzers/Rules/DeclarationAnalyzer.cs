@@ -36,7 +36,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (KnownSymbols.Create(start.Compilation) is not { } known)
+            if (KnownSymbols.Create(start.Compilation, start.Options) is not { } known)
             {
                 return;
             }
@@ -45,7 +45,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, known), SymbolKind.Method);
             start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known, stateKeys), SymbolKind.NamedType);
             start.RegisterSymbolAction(symbol => AnalyzeStateMember(symbol, known), SymbolKind.Field, SymbolKind.Property);
-            start.RegisterCompilationEndAction(end => ReportDuplicateKeys(end, stateKeys));
+            start.RegisterCompilationEndAction(end => ReportDuplicateKeys(end, stateKeys, known));
         });
     }
 
@@ -86,7 +86,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
             if (problem is not null)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidHookMethod, location, method.Name, hook.MethodName, problem));
+                context.ReportDiagnostic(Diagnostic.Create(known.Links.For(DiagnosticDescriptors.InvalidHookMethod), location, method.Name, hook.MethodName, problem));
                 continue;
             }
 
@@ -95,7 +95,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 Location parameterLocation = failure.Parameter.Locations.FirstOrDefault() ?? location;
                 string why = failure.Parameter.RefKind is RefKind.Ref or RefKind.Out ? $"{failure.Parameter.RefKind.ToString().ToLowerInvariant()} parameters cannot bind" : failure.Offered;
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.UnbindableParameter,
+                    known.Links.For(DiagnosticDescriptors.UnbindableParameter),
                     parameterLocation,
                     $"{failure.Parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} {failure.Parameter.Name}",
                     method.Name,
@@ -125,7 +125,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         bool declaresHooks = type.GetMembers().OfType<IMethodSymbol>().Any(m => known.HooksOf(m).Any());
         if (declaresHooks && type.TypeKind == TypeKind.Class && !type.IsStatic)
         {
-            ReportNotPartial(context, type);
+            ReportNotPartial(context, type, known);
             if (ExplicitStateKey(type, known, context.CancellationToken) is { } key)
             {
                 stateKeys.Add((key.Key, type, key.Location));
@@ -136,14 +136,14 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         {
             if (type.TypeKind == TypeKind.Class)
             {
-                ReportNotPartial(context, type);
+                ReportNotPartial(context, type, known);
             }
 
             AnalyzePipelineMembers(context, type, known);
         }
     }
 
-    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)
     {
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
         {
@@ -153,7 +153,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                     && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
                     string which = SymbolEqualityComparer.Default.Equals(current, type) ? "it" : $"its containing type '{current.Name}'";
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackNotPartial, declaration.Identifier.GetLocation(), type.Name, which));
+                    context.ReportDiagnostic(Diagnostic.Create(known.Links.For(DiagnosticDescriptors.CallbackNotPartial), declaration.Identifier.GetLocation(), type.Name, which));
                 }
             }
         }
@@ -180,7 +180,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             if (!isCallback)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.PipelineMemberNotCallback,
+                    known.Links.For(DiagnosticDescriptors.PipelineMemberNotCallback),
                     member.Locations.FirstOrDefault() ?? Location.None,
                     member.Name,
                     pipeline.Name,
@@ -214,7 +214,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
         if (problem is not null)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedStateMember, member.Locations.FirstOrDefault() ?? Location.None, member.Name, problem));
+            context.ReportDiagnostic(Diagnostic.Create(known.Links.For(DiagnosticDescriptors.UnsupportedStateMember), member.Locations.FirstOrDefault() ?? Location.None, member.Name, problem));
         }
     }
 
@@ -240,7 +240,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static void ReportDuplicateKeys(CompilationAnalysisContext context, ConcurrentBag<(string Key, INamedTypeSymbol Type, Location Location)> stateKeys)
+    private static void ReportDuplicateKeys(CompilationAnalysisContext context, ConcurrentBag<(string Key, INamedTypeSymbol Type, Location Location)> stateKeys, KnownSymbols known)
     {
         foreach (IGrouping<string, (string Key, INamedTypeSymbol Type, Location Location)> group in stateKeys.GroupBy(k => k.Key))
         {
@@ -248,7 +248,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             for (int i = 1; i < users.Count; i++)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.DuplicateStateKey,
+                    known.Links.For(DiagnosticDescriptors.DuplicateStateKey),
                     users[i].Location,
                     group.Key,
                     users[i].Type.ToDisplayString(),

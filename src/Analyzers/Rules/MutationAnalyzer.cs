@@ -44,7 +44,7 @@ public sealed class MutationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (KnownSymbols.Create(start.Compilation) is not { } known)
+            if (KnownSymbols.Create(start.Compilation, start.Options) is not { } known)
             {
                 return;
             }

@@ -239,5 +239,5 @@ internal sealed class MutationWalker
     }
 
     private void Report(IOperation operation, string what) =>
-        _report?.Invoke(Diagnostic.Create(DiagnosticDescriptors.MutatesTrainerState, operation.Syntax.GetLocation(), what));
+        _report?.Invoke(Diagnostic.Create(_known.Links.For(DiagnosticDescriptors.MutatesTrainerState), operation.Syntax.GetLocation(), what));
 }

@@ -31,7 +31,7 @@ public sealed class SwallowedExceptionAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (KnownSymbols.Create(start.Compilation) is not { } known)
+            if (KnownSymbols.Create(start.Compilation, start.Options) is not { } known)
             {
                 return;
             }
@@ -76,7 +76,7 @@ public sealed class SwallowedExceptionAnalyzer : DiagnosticAnalyzer
 
         if (problem is not null)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SwallowsException, clause.CatchKeyword.GetLocation(), problem));
+            context.ReportDiagnostic(Diagnostic.Create(known.Links.For(DiagnosticDescriptors.SwallowsException), clause.CatchKeyword.GetLocation(), problem));
         }
     }
 
