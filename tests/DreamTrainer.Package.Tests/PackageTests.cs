@@ -8,25 +8,16 @@ using Xunit;
 
 namespace DreamTrainer.Package.Tests;
 
-public class PackageTests : IDisposable
+[Collection(PackageCollection.Name)]
+public class PackageTests(PackageFixture fixture)
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "dt-package-" + Guid.NewGuid().ToString("N"));
-
-    public PackageTests() => Directory.CreateDirectory(_work);
-
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    private readonly string _work = fixture.Work;
 
     [Fact]
     public void The_package_restores_into_a_fresh_project_where_the_generator_and_analyzers_run()
     {
-        string root = TestProcess.RepositoryRoot();
-        string configuration = typeof(PackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        string feed = Path.Combine(_work, "feed");
-
-        (int packExit, string packOutput) = TestProcess.Run("dotnet", $"pack \"{Path.Combine(root, "src", "Runtime", "DreamTrainer.Runtime.csproj")}\" --no-build -c {configuration} -o \"{feed}\" -nologo", root);
-        Assert.True(packExit == 0, packOutput);
-
-        string package = Assert.Single(Directory.GetFiles(feed, "DreamTrainer.Generators.*.nupkg"), p => !p.EndsWith(".snupkg", StringComparison.Ordinal));
+        string feed = fixture.Feed;
+        string package = fixture.Package;
         Assert.Single(Directory.GetFiles(feed, "DreamTrainer.Generators.*.snupkg"));
         using (ZipArchive archive = ZipFile.OpenRead(package))
         {
@@ -37,13 +28,15 @@ public class PackageTests : IDisposable
                 "lib/net10.0/DreamTrainer.Runtime.dll", "lib/net10.0/DreamTrainer.Runtime.xml",
                 "analyzers/dotnet/cs/DreamTrainer.Generators.dll", "analyzers/dotnet/cs/DreamTrainer.Analyzers.dll",
                 "analyzers/dotnet/cs/DreamTrainer.CodeFixes.dll", "README.md", "LICENSE",
+                "build/DreamTrainer.Generators.props", "buildTransitive/DreamTrainer.Generators.props",
+                "docs/diagnostics/README.md", "docs/diagnostics/DT0101.md", "docs/diagnostics/DT0201.md", "docs/diagnostics/DT0301.md", "docs/diagnostics/DT0401.md",
             })
             {
                 Assert.True(entries.Contains(expected), $"{expected} missing from the package: {string.Join(", ", entries)}");
             }
         }
 
-        string version = Path.GetFileNameWithoutExtension(package)["DreamTrainer.Generators.".Length..];
+        string version = fixture.Version;
         string consumer = Path.Combine(_work, "consumer");
         Directory.CreateDirectory(consumer);
         File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
@@ -104,6 +97,10 @@ public class PackageTests : IDisposable
         (int buildExit, string buildOutput) = TestProcess.Run("dotnet", "build -nologo -nodeReuse:false", consumer);
         Assert.True(buildExit == 0, buildOutput);
         Assert.Contains("warning DT0301", buildOutput, StringComparison.Ordinal);
+
+        // The help link leads to the rule page of the repository the package declares.
+        Assert.Contains($"({PackageFixture.RepositoryUrl}/blob/", buildOutput, StringComparison.Ordinal);
+        Assert.Contains("/docs/diagnostics/DT0301.md)", buildOutput, StringComparison.Ordinal);
 
         (int runExit, string runOutput) = TestProcess.Run("dotnet", "run --no-build", consumer);
         Assert.True(runExit == 0, runOutput);
