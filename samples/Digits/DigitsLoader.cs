@@ -10,39 +10,41 @@ public readonly record struct DigitsBatch(ArraySegment<int> Indices);
 
 /// <summary>
 /// Yields mini-batches over a set of images, reshuffled at every epoch when asked (PyTorch's
-/// DataLoader with shuffle=True). It is a collection, so the progress bar knows the batch count.
+/// DataLoader with shuffle=True over a <see cref="DistributedSampler"/>): the order of an epoch
+/// follows from the seed and the epoch, and with a process group of several ranks each rank gets
+/// its slice of every global batch. It is a collection, so the progress bar knows the batch count.
 /// </summary>
-public sealed class DigitsLoader : IReadOnlyCollection<DigitsBatch>
+public sealed class DigitsLoader : IReadOnlyCollection<DigitsBatch>, IEpochAware
 {
-    private readonly int[] _indices;
-    private readonly int _batchSize;
-    private readonly Random? _shuffle;
+    private readonly DistributedSampler _sampler;
 
     /// <summary>Creates the loader.</summary>
     /// <param name="indices">The images it covers.</param>
-    /// <param name="batchSize">Images per batch (the last batch may be smaller).</param>
+    /// <param name="batchSize">Images per batch over all ranks (the last batch may be smaller).</param>
     /// <param name="shuffleSeed">Reshuffle each epoch with this seed; null keeps the order.</param>
-    public DigitsLoader(int[] indices, int batchSize, int? shuffleSeed = null)
+    /// <param name="processGroup">The ranks sharing each batch; null: one process.</param>
+    public DigitsLoader(int[] indices, int batchSize, int? shuffleSeed = null, IProcessGroup? processGroup = null)
     {
+        ArgumentNullException.ThrowIfNull(indices);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        _indices = (int[])indices.Clone();
-        _batchSize = batchSize;
-        _shuffle = shuffleSeed is { } seed ? new Random(seed) : null;
+        _sampler = new DistributedSampler(indices, batchSize, processGroup, shuffleSeed);
     }
 
-    /// <summary>The number of batches per epoch.</summary>
-    public int Count => (_indices.Length + _batchSize - 1) / _batchSize;
+    /// <summary>The number of batches per epoch (the same on every rank).</summary>
+    public int Count => _sampler.Count;
 
-    /// <summary>The number of images.</summary>
-    public int Images => _indices.Length;
+    /// <summary>The number of images over all ranks.</summary>
+    public int Images => _sampler.SampleCount;
+
+    /// <inheritdoc/>
+    public void SetEpoch(int epoch) => _sampler.SetEpoch(epoch);
 
     /// <inheritdoc/>
     public IEnumerator<DigitsBatch> GetEnumerator()
     {
-        _shuffle?.Shuffle(_indices);
-        for (int start = 0; start < _indices.Length; start += _batchSize)
+        foreach (ArraySegment<int> shard in _sampler)
         {
-            yield return new DigitsBatch(new ArraySegment<int>(_indices, start, Math.Min(_batchSize, _indices.Length - start)));
+            yield return new DigitsBatch(shard);
         }
     }
 

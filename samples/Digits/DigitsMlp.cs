@@ -9,7 +9,9 @@ namespace DreamTrainer.Samples.Digits;
 /// A one-hidden-layer perceptron (64 → hidden → 10, ReLU, softmax cross-entropy) trained with SGD
 /// and momentum, written with <see cref="TensorPrimitives"/>. It plugs into the trainer through the
 /// engine seams: learning rate and momentum (<see cref="ILearningRateControl"/>), weights for
-/// checkpoints and restore-best-weights (<see cref="IModelStateControl"/>). A training step
+/// checkpoints and restore-best-weights (<see cref="IModelStateControl"/>), and data-parallel
+/// training over a process group: each rank sums its shard's gradients, one all-reduce adds the
+/// ranks' sums and sample counts, and every rank applies the same mean gradient. A training step
 /// allocates nothing.
 /// </summary>
 public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateControl, IModelStateControl
@@ -19,6 +21,7 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
 
     private readonly DigitsData _data;
     private readonly int _hidden;
+    private readonly IProcessGroup _group;
 
     // Parameters: each row is one unit's incoming weights, so a unit is a dot product.
     private readonly float[] _w1;
@@ -26,11 +29,15 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     private readonly float[] _w2;
     private readonly float[] _b2;
 
-    // Gradients and momentum buffers, same shapes.
-    private readonly float[] _g1;
-    private readonly float[] _gb1;
-    private readonly float[] _g2;
-    private readonly float[] _gb2;
+    // Gradient sums of the step, in one buffer so that one all-reduce carries them, with the
+    // step's sample count in the last element; views of it in the parameters' shapes.
+    private readonly float[] _gradients;
+    private readonly ArraySegment<float> _g1;
+    private readonly ArraySegment<float> _gb1;
+    private readonly ArraySegment<float> _g2;
+    private readonly ArraySegment<float> _gb2;
+
+    // Momentum buffers, same shapes as the parameters.
     private readonly float[] _v1;
     private readonly float[] _vb1;
     private readonly float[] _v2;
@@ -49,22 +56,25 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     /// <param name="learningRate">The initial learning rate.</param>
     /// <param name="momentum">SGD momentum.</param>
     /// <param name="seed">The initialisation seed.</param>
-    public DigitsMlp(DigitsData data, int hidden = 64, double learningRate = 0.1, double momentum = 0.9, int seed = 7)
+    /// <param name="processGroup">The ranks to train with, data-parallel; null: one process.</param>
+    public DigitsMlp(DigitsData data, int hidden = 64, double learningRate = 0.1, double momentum = 0.9, int seed = 7, IProcessGroup? processGroup = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(hidden, 1);
         _data = data;
         _hidden = hidden;
+        _group = processGroup ?? SingleProcessGroup.Instance;
         LearningRate = learningRate;
         Momentum = momentum;
         _w1 = new float[hidden * In];
         _b1 = new float[hidden];
         _w2 = new float[Out * hidden];
         _b2 = new float[Out];
-        _g1 = new float[_w1.Length];
-        _gb1 = new float[hidden];
-        _g2 = new float[_w2.Length];
-        _gb2 = new float[Out];
+        _gradients = new float[_w1.Length + hidden + _w2.Length + Out + 1];
+        _g1 = new ArraySegment<float>(_gradients, 0, _w1.Length);
+        _gb1 = new ArraySegment<float>(_gradients, _g1.Offset + _g1.Count, hidden);
+        _g2 = new ArraySegment<float>(_gradients, _gb1.Offset + _gb1.Count, _w2.Length);
+        _gb2 = new ArraySegment<float>(_gradients, _g2.Offset + _g2.Count, Out);
         _v1 = new float[_w1.Length];
         _vb1 = new float[hidden];
         _v2 = new float[_w2.Length];
@@ -92,25 +102,26 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     /// <inheritdoc/>
     public int GroupCount => 1;
 
+    /// <summary>The ranks the network trains with.</summary>
+    public IProcessGroup ProcessGroup => _group;
+
+    IProcessGroup? ITrainingModule<DigitsBatch>.ProcessGroup => _group;
+
     /// <inheritdoc/>
+    /// <remarks>An empty batch (a rank's share of a last, partial global batch) still joins the all-reduce.</remarks>
     public StepResult TrainingStep(DigitsBatch batch, TrainerContext context)
     {
-        Array.Clear(_g1);
-        Array.Clear(_gb1);
-        Array.Clear(_g2);
-        Array.Clear(_gb2);
+        Array.Clear(_gradients);
         double loss = 0;
         int correct = 0;
-        float scale = 1f / batch.Indices.Count;
         foreach (int index in batch.Indices)
         {
             ReadOnlySpan<float> x = _data.Image(index);
             int label = _data.Labels[index];
             loss += Forward(x, label, ref correct);
 
-            // Backward: dlogits = p - onehot (averaged over the batch).
+            // Backward of this image: dlogits = p - onehot, summed over the shard.
             _probabilities[label] -= 1f;
-            TensorPrimitives.Multiply(_probabilities, scale, _probabilities);
             TensorPrimitives.Add(_gb2, _probabilities, _gb2);
             Array.Clear(_dHidden);
             for (int k = 0; k < Out; k++)
@@ -135,12 +146,24 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
             }
         }
 
+        // Every rank's sums and counts added together: the mean gradient of the global batch.
+        int count = batch.Indices.Count;
+        _gradients[^1] = count;
+        _group.AllReduce(_gradients, ReduceOperation.Sum);
+        float samples = _gradients[^1];
+        Span<float> gradients = _gradients.AsSpan(0, _gradients.Length - 1);
+        TensorPrimitives.Multiply(gradients, 1f / samples, gradients);
+
         Update(_w1, _g1, _v1);
         Update(_b1, _gb1, _vb1);
         Update(_w2, _g2, _v2);
         Update(_b2, _gb2, _vb2);
-        context.Log("acc", (double)correct / batch.Indices.Count, MetricReduction.Mean);
-        return new StepResult(loss / batch.Indices.Count, batch.Indices.Count);
+        if (count > 0)
+        {
+            context.Log("acc", (double)correct / count, MetricReduction.Mean);
+        }
+
+        return new StepResult(count > 0 ? loss / count : 0, count);
     }
 
     /// <inheritdoc/>
@@ -153,8 +176,13 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
             loss += Forward(_data.Image(index), _data.Labels[index], ref correct);
         }
 
-        context.Log("val_acc", (double)correct / batch.Indices.Count, MetricReduction.Mean);
-        return new StepResult(loss / batch.Indices.Count, batch.Indices.Count);
+        int count = batch.Indices.Count;
+        if (count > 0)
+        {
+            context.Log("val_acc", (double)correct / count, MetricReduction.Mean);
+        }
+
+        return new StepResult(count > 0 ? loss / count : 0, count);
     }
 
     /// <summary>The share of <paramref name="indices"/> classified correctly.</summary>
@@ -283,7 +311,7 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
         return -Math.Log(Math.Max(_probabilities[label], 1e-12f));
     }
 
-    private void Update(float[] weights, float[] gradient, float[] velocity)
+    private void Update(Span<float> weights, ReadOnlySpan<float> gradient, Span<float> velocity)
     {
         // v = momentum * v - lr * g;  w += v
         TensorPrimitives.Multiply(velocity, (float)Momentum, velocity);

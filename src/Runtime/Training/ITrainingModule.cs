@@ -43,4 +43,11 @@ public interface ITrainingModule<in TBatch>
 
     /// <summary>Gradient and parameter norms, when the engine computes them. Default: the module, if it implements <see cref="ITrainingDiagnostics"/>.</summary>
     ITrainingDiagnostics? Diagnostics => this as ITrainingDiagnostics;
+
+    /// <summary>
+    /// The ranks this module trains with, data-parallel: the group the module all-reduces its
+    /// gradients over, and the one the trainer synchronises stop decisions, metrics and checkpoints
+    /// over. Default: null, one process (<see cref="SingleProcessGroup"/>).
+    /// </summary>
+    IProcessGroup? ProcessGroup => null;
 }
