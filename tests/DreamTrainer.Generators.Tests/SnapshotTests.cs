@@ -91,6 +91,25 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Rank_zero_callback() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        [Callback(Ranks = CallbackRanks.Zero, Priority = -5)]
+        public sealed partial class FileWriter
+        {
+            [CallbackState] private int _written;
+
+            [OnTrainBatchEnd]
+            void Step(TrainerContext context, long globalStep) => _written++;
+
+            [OnTrainEnd]
+            void End(TrainerContext context, TrainEndReason reason) { }
+        }
+        """);
+
+    [Fact]
     public void State_members() => Check("""
         using System.Collections.Generic;
         using DreamTrainer;

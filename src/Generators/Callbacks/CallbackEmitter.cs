@@ -46,6 +46,16 @@ internal static class CallbackEmitter
             writer.WriteLine();
             ScopeEmitter.MemberHeader(writer);
             writer.OpenBlock($"void {Runtime}.ICallback.{definition.MethodName}({ScopeEmitter.ParameterList(definition)})");
+            bool isState = hook.Ordinal == HookCatalog.SaveStateOrdinal || hook.Ordinal == HookCatalog.LoadStateOrdinal;
+            if (model.RankZeroOnly && !isState)
+            {
+                // [Callback(Ranks = CallbackRanks.Zero)]: state hooks still run everywhere (resume loads on every rank).
+                writer.OpenBlock($"if (!{HookCatalog.ContextParameterName}.IsGlobalZero)");
+                writer.WriteLine("return;");
+                writer.CloseBlock();
+                writer.WriteLine();
+            }
+
             if (hook.Ordinal == HookCatalog.SaveStateOrdinal)
             {
                 foreach (StateMemberModel member in model.State)

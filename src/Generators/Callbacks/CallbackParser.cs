@@ -73,7 +73,7 @@ internal static class CallbackParser
             return null;
         }
 
-        ReadClassDefaults(type, out int classPriority, out int errorPolicy, out string? stateKey);
+        ReadClassDefaults(type, out int classPriority, out int errorPolicy, out int ranks, out string? stateKey);
         var hooks = new List<HookModel>();
         var mask = new bool[HookCatalog.All.Length];
         var calls = new List<HookCall>[HookCatalog.All.Length];
@@ -158,7 +158,7 @@ internal static class CallbackParser
         string stateKeyExpression = HasStateKeyProperty(chain, type, compilation)
             ? "this.StateKey"
             : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(stateKey ?? scope.FullName, quote: true);
-        return new CallbackModel(scope, classPriority, errorPolicy, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray());
+        return new CallbackModel(scope, classPriority, errorPolicy, ranks == 1, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray());
     }
 
     /// <summary>True when the type declares another method with this signature (already a compile error; a call would be ambiguous).</summary>
@@ -178,10 +178,11 @@ internal static class CallbackParser
         return false;
     }
 
-    private static void ReadClassDefaults(INamedTypeSymbol type, out int priority, out int errorPolicy, out string? stateKey)
+    private static void ReadClassDefaults(INamedTypeSymbol type, out int priority, out int errorPolicy, out int ranks, out string? stateKey)
     {
         priority = 0;
         errorPolicy = 0;
+        ranks = 0;
         stateKey = null;
         foreach (AttributeData attribute in type.GetAttributes())
         {
@@ -204,6 +205,9 @@ internal static class CallbackParser
                         break;
                     case "OnError" when argument.Value.Value is int value:
                         errorPolicy = value;
+                        break;
+                    case "Ranks" when argument.Value.Value is int value:
+                        ranks = value;
                         break;
                     case "StateKey" when argument.Value.Value is string value && value.Length > 0:
                         stateKey = value;

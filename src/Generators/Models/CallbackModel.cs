@@ -26,6 +26,7 @@ internal sealed record StateMemberModel(string MemberName, string EntryName, Sta
 /// <param name="Scope">Where the partial goes.</param>
 /// <param name="ClassPriority">The class default priority.</param>
 /// <param name="ErrorPolicy">0 = Propagate, 1 = Isolate.</param>
+/// <param name="RankZeroOnly">True for <c>[Callback(Ranks = CallbackRanks.Zero)]</c>: hooks return at once on other ranks.</param>
 /// <param name="StateKeyExpression">A C# expression: a string literal, or <c>this.StateKey</c>.</param>
 /// <param name="Hooks">The implemented hooks, by ordinal.</param>
 /// <param name="State">The state members.</param>
@@ -33,6 +34,7 @@ internal sealed record CallbackModel(
     TypeScope Scope,
     int ClassPriority,
     int ErrorPolicy,
+    bool RankZeroOnly,
     string StateKeyExpression,
     EquatableArray<HookModel> Hooks,
     EquatableArray<StateMemberModel> State) : IGeneratedType<CallbackModel>

@@ -28,7 +28,7 @@ namespace DreamTrainer;
 /// <para>Like Keras' best and Lightning's kept models, the ranking (kept list, last file, current
 /// score) stays across Fits of one instance; a resume replaces it with the checkpoint's.</para>
 /// </remarks>
-[Callback(Priority = -100)]
+[Callback(Priority = -100, Ranks = CallbackRanks.Zero)]
 public sealed partial class CheckpointCallback
 {
     /// <summary>The manifest's file name.</summary>

@@ -12,7 +12,7 @@ namespace DreamTrainer;
 /// every metric in name order; a metric missing from an epoch is written <c>NA</c>. The file is rewritten
 /// atomically after each epoch. With <c>append</c> (or when resuming) earlier rows are kept.
 /// </summary>
-[Callback(Priority = -50)]
+[Callback(Priority = -50, Ranks = CallbackRanks.Zero)]
 public sealed partial class CsvLogger
 {
     private readonly List<Dictionary<string, double>> _rows = new();

@@ -232,12 +232,18 @@ public sealed partial class EarlyStoppingCallback
     {
         if (_stoppedEpoch >= 0)
         {
-            _output?.WriteLine($"Epoch {_stoppedEpoch + 1}: early stopping");
+            if (context.IsGlobalZero)
+            {
+                _output?.WriteLine($"Epoch {_stoppedEpoch + 1}: early stopping");
+            }
         }
 
         if (RestoreBestWeights && _bestWeights is not null)
         {
-            _output?.WriteLine($"Restoring model weights from the end of the best epoch: {_bestEpoch + 1}.");
+            if (context.IsGlobalZero)
+            {
+                _output?.WriteLine($"Restoring model weights from the end of the best epoch: {_bestEpoch + 1}.");
+            }
             context.RestoreWeights(_bestWeights);
             ReplaceBestWeights(null);
         }

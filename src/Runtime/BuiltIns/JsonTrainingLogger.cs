@@ -16,7 +16,7 @@ namespace DreamTrainer;
 /// (total training time, epochs, end reason, final metrics) and prints a one-line summary.
 /// A resumed run keeps the entries of the epochs before the checkpoint.
 /// </summary>
-[Callback(Priority = -50)]
+[Callback(Priority = -50, Ranks = CallbackRanks.Zero)]
 public sealed partial class JsonTrainingLogger
 {
     private static readonly JsonWriterOptions Indented = JsonText.Indented;

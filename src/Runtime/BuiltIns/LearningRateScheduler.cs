@@ -54,7 +54,10 @@ public sealed partial class LearningRateScheduler
 
             context.SetLearningRate(group, rate);
             string which = groups == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" of parameter group {group + 1}");
-            _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: LearningRateScheduler setting learning rate{which} to {Monitoring.FormatRate(rate)}."));
+            if (context.IsGlobalZero)
+            {
+                _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: LearningRateScheduler setting learning rate{which} to {Monitoring.FormatRate(rate)}."));
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ namespace DreamTrainer;
 /// <c>logEveryNEpochs</c> epochs (<c>epoch 1: loss=…</c>, counted from 1), and the start and end of the run. Without a logger it writes
 /// to the console.
 /// </summary>
+[Callback(Ranks = CallbackRanks.Zero)]
 public sealed partial class LoggerCallback
 {
     private static readonly Action<ILogger, int, Exception?> Started =

@@ -15,7 +15,7 @@ namespace DreamTrainer;
 /// Spectre.Console's progress display wants to own the loop (its <c>Start</c> callback runs the
 /// work), which does not fit a callback-driven trainer, so this is a small renderer of its own.
 /// </remarks>
-[Callback(Priority = -10)]
+[Callback(Priority = -10, Ranks = CallbackRanks.Zero)]
 public sealed partial class ProgressBar
 {
     private readonly TextWriter _output;

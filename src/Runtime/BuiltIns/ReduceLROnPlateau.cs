@@ -160,7 +160,10 @@ public sealed partial class ReduceLROnPlateau
                 context.SetLearningRate(group, rate);
                 reduced = true;
                 string which = groups == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" of parameter group {group + 1}");
-                _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate{which} to {Monitoring.FormatRate(rate)}."));
+                if (context.IsGlobalZero)
+                {
+                    _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate{which} to {Monitoring.FormatRate(rate)}."));
+                }
             }
         }
 

@@ -67,7 +67,10 @@ public sealed partial class StepLRScheduler
                 double reduced = current * Factor;
                 context.SetLearningRate(group, reduced);
                 string which = groups == 1 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" of parameter group {group + 1}");
-                _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: Reducing LR{which} from {current:F6} to {reduced:F6}"));
+                if (context.IsGlobalZero)
+                {
+                    _output?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}: Reducing LR{which} from {current:F6} to {reduced:F6}"));
+                }
             }
         }
 

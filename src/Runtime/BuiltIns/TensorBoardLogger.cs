@@ -25,7 +25,7 @@ namespace DreamTrainer;
 /// points an interrupted run wrote after its checkpoint are hidden. Writing allocates nothing per
 /// step, also on the steps that write. Nothing is written outside the run folder.</para>
 /// </remarks>
-[Callback(Priority = -50)]
+[Callback(Priority = -50, Ranks = CallbackRanks.Zero)]
 public sealed partial class TensorBoardLogger
 {
     /// <summary>The folder that holds run folders when no log directory is given.</summary>

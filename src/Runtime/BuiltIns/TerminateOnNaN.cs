@@ -53,7 +53,11 @@ public sealed partial class TerminateOnNaN
             throw new InvalidOperationException($"NaN or Inf loss encountered at {where}. Loss value: {loss}. Terminating training immediately.");
         }
 
-        _output?.WriteLine($"Epoch {context.Epoch + 1}, batch {batchIndex + 1}: Invalid loss, terminating training");
+        if (context.IsGlobalZero)
+        {
+            _output?.WriteLine($"Epoch {context.Epoch + 1}, batch {batchIndex + 1}: Invalid loss, terminating training");
+        }
+
         context.RequestStop($"TerminateOnNaN: loss was {loss} at {where}.", immediately: true);
 #pragma warning restore DT0401
     }

@@ -19,8 +19,8 @@ internal sealed class RunTelemetry
     private static RunTelemetry[] s_live = Array.Empty<RunTelemetry>();
 
     private readonly TrainerContext _context;
-    private readonly KeyValuePair<string, object?> _run;
     private readonly KeyValuePair<string, object?>[] _runTags;
+    private readonly TagList _tags;
     private KeyValuePair<string, object?>[][] _groupTags = Array.Empty<KeyValuePair<string, object?>[]>();
     private double[] _rates = Array.Empty<double>();
     private (KeyValuePair<string, object?>[] Tags, double Value)[] _metrics = Array.Empty<(KeyValuePair<string, object?>[], double)>();
@@ -31,8 +31,13 @@ internal sealed class RunTelemetry
     public RunTelemetry(TrainerContext context)
     {
         _context = context;
-        _run = TrainerMeter.Tag(TrainerMeter.RunTag, context.RunName);
-        _runTags = new[] { _run };
+        KeyValuePair<string, object?> run = TrainerMeter.Tag(TrainerMeter.RunTag, context.RunName);
+
+        // Each rank of a data-parallel run publishes its own measurements: the rank tag tells them apart once exported together.
+        _runTags = context.WorldSize > 1
+            ? new[] { run, TrainerMeter.Tag(TrainerMeter.RankTag, context.Rank.ToString(CultureInfo.InvariantCulture)) }
+            : new[] { run };
+        _tags = new TagList(_runTags);
     }
 
     /// <summary>Registers the run with the gauges.</summary>
@@ -43,7 +48,7 @@ internal sealed class RunTelemetry
         _rates = new double[groups];
         for (int group = 0; group < groups; group++)
         {
-            _groupTags[group] = new[] { _run, TrainerMeter.Tag(TrainerMeter.GroupTag, group.ToString(CultureInfo.InvariantCulture)) };
+            _groupTags[group] = [.. _runTags, TrainerMeter.Tag(TrainerMeter.GroupTag, group.ToString(CultureInfo.InvariantCulture))];
             _rates[group] = double.NaN;
         }
 
@@ -83,17 +88,17 @@ internal sealed class RunTelemetry
     {
         if (TrainerMeter.StepCounter.Enabled)
         {
-            TrainerMeter.StepCounter.Add(1, _run);
+            TrainerMeter.StepCounter.Add(1, in _tags);
         }
 
         if (TrainerMeter.SampleCounter.Enabled)
         {
-            TrainerMeter.SampleCounter.Add(loss.BatchSize, _run);
+            TrainerMeter.SampleCounter.Add(loss.BatchSize, in _tags);
         }
 
         if (started != 0 && TrainerMeter.StepDurationHistogram.Enabled)
         {
-            TrainerMeter.StepDurationHistogram.Record((Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency, _run);
+            TrainerMeter.StepDurationHistogram.Record((Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency, in _tags);
         }
 
         // Only a loss some callback already read: the meter never causes a device sync.
@@ -131,7 +136,7 @@ internal sealed class RunTelemetry
         int i = 0;
         foreach (KeyValuePair<string, double> metric in metrics)
         {
-            values[i++] = (new[] { _run, TrainerMeter.Tag(TrainerMeter.MetricTag, metric.Key) }, metric.Value);
+            values[i++] = ([.. _runTags, TrainerMeter.Tag(TrainerMeter.MetricTag, metric.Key)], metric.Value);
         }
 
         Volatile.Write(ref _metrics, values);

@@ -8,8 +8,10 @@ namespace DreamTrainer;
 /// The trainer's live metrics, published through <c>System.Diagnostics.Metrics</c> on the meter
 /// <see cref="MeterName"/>: watch them with <c>dotnet-counters monitor --counters DreamTrainer</c> or
 /// export them with OpenTelemetry (<c>AddMeter(TrainerMeter.MeterName)</c>). Every measurement carries
-/// the tag <see cref="RunTag"/> with <see cref="TrainerOptions.RunName"/>. With no listener the
-/// instruments cost a flag test per step and allocate nothing.
+/// the tag <see cref="RunTag"/> with <see cref="TrainerOptions.RunName"/>, and in a data-parallel run
+/// the tag <see cref="RankTag"/> (each rank is a process with its own meter; the epoch metrics are
+/// the reduced ones, the same on every rank). With no listener the instruments cost a flag test per
+/// step and allocate nothing.
 /// </summary>
 /// <remarks>
 /// Counters give rates (steps/s, samples/s). Gauges are read when a listener collects:
@@ -24,6 +26,9 @@ public static class TrainerMeter
 
     /// <summary>Tag on every measurement: the run name.</summary>
     public const string RunTag = "run";
+
+    /// <summary>Tag on every measurement of a data-parallel run (world size above 1): the process's rank, from 0.</summary>
+    public const string RankTag = "rank";
 
     /// <summary>Tag of <see cref="LearningRate"/>: the parameter group, from 0.</summary>
     public const string GroupTag = "group";

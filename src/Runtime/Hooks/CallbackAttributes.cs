@@ -21,6 +21,12 @@ public sealed class CallbackAttribute : Attribute
     /// so two instances of one class can coexist.
     /// </summary>
     public string? StateKey { get; set; }
+
+    /// <summary>
+    /// The ranks of a data-parallel run on which the hooks run. Default <see cref="CallbackRanks.All"/>;
+    /// <see cref="CallbackRanks.Zero"/> for side effects that must happen once (files, console).
+    /// </summary>
+    public CallbackRanks Ranks { get; set; }
 }
 
 /// <summary>

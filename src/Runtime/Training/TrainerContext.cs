@@ -24,6 +24,9 @@ public sealed class TrainerContext
     private readonly Dictionary<string, MonitorMode> _directions = new(StringComparer.Ordinal);
     private string[] _rateNames = Array.Empty<string>();
     private string[] _momentumNames = Array.Empty<string>();
+    private readonly IProcessGroup _processGroup = SingleProcessGroup.Instance;
+    private readonly int _rank;
+    private readonly int _worldSize = 1;
 
     internal TrainerContext(
         TrainerOptions options,
@@ -58,6 +61,15 @@ public sealed class TrainerContext
 
     /// <summary>The run's name (<see cref="TrainerOptions.RunName"/>, or the default made when the run started).</summary>
     public string RunName { get; }
+
+    /// <summary>This process's rank in a data-parallel run, from 0 (0 in a single process).</summary>
+    public int Rank => _rank;
+
+    /// <summary>The number of ranks training together (1 in a single process).</summary>
+    public int WorldSize => _worldSize;
+
+    /// <summary>True on rank 0, the rank that writes files and prints (Lightning's <c>trainer.is_global_zero</c>).</summary>
+    public bool IsGlobalZero => _rank == 0;
 
     /// <summary>The index of the current epoch, from 0 (code index; people read <see cref="EpochNumber"/>).</summary>
     public int Epoch { get; internal set; }
@@ -159,6 +171,17 @@ public sealed class TrainerContext
 
     /// <summary>True when a requested stop may take effect: <see cref="MinEpochs"/> and <see cref="MinSteps"/> are met (Lightning's <c>_can_stop_early</c>).</summary>
     internal bool CanStopEarly => EpochsCompleted >= Options.MinEpochs && GlobalStep >= Options.MinSteps;
+    /// <summary>The ranks of the run (the module's process group).</summary>
+    internal IProcessGroup ProcessGroup
+    {
+        get => _processGroup;
+        init
+        {
+            _processGroup = value;
+            _rank = value.Rank;
+            _worldSize = value.WorldSize;
+        }
+    }
 
     internal IModelStateControl? ModelState { get; }
 
@@ -278,7 +301,12 @@ public sealed class TrainerContext
         CheckpointRequested = true;
     }
 
-    /// <summary>Writes a checkpoint of the run to <paramref name="path"/> now, atomically (model, counters, learning rates, every callback's state).</summary>
+    /// <summary>
+    /// Writes a checkpoint of the run to <paramref name="path"/> now, atomically (model, counters,
+    /// learning rates, every callback's state). In a data-parallel run only rank 0 writes (the
+    /// ranks' weights are the same); the other ranks pass the trainer's next synchronisation point
+    /// only once it is written.
+    /// </summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">The context is not part of a run.</exception>
     [TrainerControl]
@@ -286,7 +314,10 @@ public sealed class TrainerContext
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ICallbackDispatcher callbacks = Callbacks ?? throw new InvalidOperationException("SaveCheckpoint needs a running trainer.");
-        CheckpointFile.Write(path, this, callbacks, EpochsCompleted);
+        if (IsGlobalZero)
+        {
+            CheckpointFile.Write(path, this, callbacks, EpochsCompleted);
+        }
     }
 
     /// <summary>Copies the current weights into memory through the engine's <see cref="IModelStateControl"/>.</summary>
