@@ -108,7 +108,6 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     IProcessGroup? ITrainingModule<DigitsBatch>.ProcessGroup => _group;
 
     /// <inheritdoc/>
-    /// <remarks>An empty batch (a rank's share of a last, partial global batch) still joins the all-reduce.</remarks>
     public StepResult TrainingStep(DigitsBatch batch, TrainerContext context)
     {
         Array.Clear(_gradients);
@@ -158,12 +157,8 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
         Update(_b1, _gb1, _vb1);
         Update(_w2, _g2, _v2);
         Update(_b2, _gb2, _vb2);
-        if (count > 0)
-        {
-            context.Log("acc", (double)correct / count, MetricReduction.Mean);
-        }
-
-        return new StepResult(count > 0 ? loss / count : 0, count);
+        context.Log("acc", (double)correct / count, MetricReduction.Mean);
+        return new StepResult(loss / count, count);
     }
 
     /// <inheritdoc/>
@@ -176,13 +171,8 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
             loss += Forward(_data.Image(index), _data.Labels[index], ref correct);
         }
 
-        int count = batch.Indices.Count;
-        if (count > 0)
-        {
-            context.Log("val_acc", (double)correct / count, MetricReduction.Mean);
-        }
-
-        return new StepResult(count > 0 ? loss / count : 0, count);
+        context.Log("val_acc", (double)correct / batch.Indices.Count, MetricReduction.Mean);
+        return new StepResult(loss / batch.Indices.Count, batch.Indices.Count);
     }
 
     /// <summary>The share of <paramref name="indices"/> classified correctly.</summary>

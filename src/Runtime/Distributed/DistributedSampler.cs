@@ -14,9 +14,10 @@ namespace DreamTrainer;
 /// </summary>
 /// <remarks>
 /// <para>A global batch of <c>s</c> samples gives each rank <c>s / W</c> samples, the first
-/// <c>s % W</c> ranks one more. Only the last, partial batch of an epoch can leave a rank with
-/// none (unless <c>dropLast</c>): a module must accept an empty batch and still join the step's
-/// collectives, contributing nothing.</para>
+/// <c>s % W</c> ranks one more. A last, partial batch with fewer samples than ranks is dropped, so
+/// that every rank has a sample in every step (a step's batch size is at least 1); with
+/// <c>dropLast</c> every partial last batch is dropped. In one process nothing is dropped unless
+/// <c>dropLast</c>.</para>
 /// <para>The trainer calls <see cref="SetEpoch"/> (<see cref="IEpochAware"/>); enumerating the
 /// sampler yourself, call it before each epoch as with PyTorch's <c>DistributedSampler</c>. A
 /// batch is a slice of the sampler's own array: read it before the next one is drawn.</para>
@@ -33,7 +34,7 @@ public sealed class DistributedSampler : IReadOnlyCollection<ArraySegment<int>>,
     /// <param name="globalBatchSize">Samples per step over all ranks (at least the world size).</param>
     /// <param name="processGroup">The ranks; null: one process.</param>
     /// <param name="shuffleSeed">Shuffle each epoch from this seed and the epoch; null keeps the order.</param>
-    /// <param name="dropLast">Drop the last global batch when it is partial.</param>
+    /// <param name="dropLast">Drop the last global batch when it is partial (it is dropped anyway when it has fewer samples than ranks).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range (the message names it and its value).</exception>
     public DistributedSampler(int count, int globalBatchSize, IProcessGroup? processGroup = null, int? shuffleSeed = null, bool dropLast = false)
         : this(Range(count), globalBatchSize, processGroup, shuffleSeed, dropLast)
@@ -45,7 +46,7 @@ public sealed class DistributedSampler : IReadOnlyCollection<ArraySegment<int>>,
     /// <param name="globalBatchSize">Samples per step over all ranks (at least the world size).</param>
     /// <param name="processGroup">The ranks; null: one process.</param>
     /// <param name="shuffleSeed">Shuffle each epoch from this seed and the epoch; null keeps the order.</param>
-    /// <param name="dropLast">Drop the last global batch when it is partial.</param>
+    /// <param name="dropLast">Drop the last global batch when it is partial (it is dropped anyway when it has fewer samples than ranks).</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range (the message names it and its value).</exception>
     public DistributedSampler(ReadOnlySpan<int> indices, int globalBatchSize, IProcessGroup? processGroup = null, int? shuffleSeed = null, bool dropLast = false)
     {
@@ -83,7 +84,7 @@ public sealed class DistributedSampler : IReadOnlyCollection<ArraySegment<int>>,
     public int Epoch { get; private set; }
 
     /// <summary>Batches per epoch: the same on every rank.</summary>
-    public int Count => _dropLast ? _source.Length / GlobalBatchSize : (_source.Length + GlobalBatchSize - 1) / GlobalBatchSize;
+    public int Count => (_source.Length / GlobalBatchSize) + (!_dropLast && _source.Length % GlobalBatchSize >= WorldSize ? 1 : 0);
 
     /// <inheritdoc/>
     public void SetEpoch(int epoch)

@@ -14,7 +14,7 @@ namespace DreamTrainer;
 /// values logged inside the module's step wait until the batch size is known and then count with
 /// that weight, so an epoch mean is a mean over samples, not over batches.
 /// </remarks>
-internal sealed class MetricsStore
+internal sealed partial class MetricsStore
 {
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
     private readonly List<string> _names = new();
@@ -40,43 +40,7 @@ internal sealed class MetricsStore
 
     public void Log(string name, double value, MetricReduction reduction)
     {
-        if (!_slots.TryGetValue(name, out int slot))
-        {
-            ValidateName(name);
-            slot = AddSlot(name);
-        }
-
-        if ((uint)reduction > (uint)MetricReduction.Max)
-        {
-            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"reduction must be Last, Mean, Sum, Min or Max; it was {(int)reduction}.");
-        }
-
-        if (_counts[slot] == 0)
-        {
-            _present++;
-            _reductions[slot] = reduction;
-            _values[slot] = reduction switch
-            {
-                MetricReduction.Min => double.PositiveInfinity,
-                MetricReduction.Max => double.NegativeInfinity,
-                _ => 0,
-            };
-        }
-        else if (_reductions[slot] != reduction)
-        {
-            // A name logged with another reduction starts over: the epoch's value follows the latest way of logging it.
-            ResetSlot(slot);
-            _reductions[slot] = reduction;
-            _values[slot] = reduction switch
-            {
-                MetricReduction.Min => double.PositiveInfinity,
-                MetricReduction.Max => double.NegativeInfinity,
-                _ => 0,
-            };
-        }
-
-        _counts[slot]++;
-        _fromValidation[slot] |= _inValidation;
+        int slot = Prepare(name, reduction);
         switch (reduction)
         {
             case MetricReduction.Last:
@@ -150,6 +114,7 @@ internal sealed class MetricsStore
         Array.Clear(_pendingSums);
         Array.Clear(_pendingCounts);
         Array.Clear(_fromValidation);
+        Array.Clear(_reduced);
         _pendingSlotCount = 0;
         _present = 0;
     }
@@ -233,6 +198,55 @@ internal sealed class MetricsStore
         return copy;
     }
 
+    /// <summary>The slot <paramref name="name"/> logs into with <paramref name="reduction"/>, counted as logged once more.</summary>
+    private int Prepare(string name, MetricReduction reduction)
+    {
+        if (!_slots.TryGetValue(name, out int slot))
+        {
+            ValidateName(name);
+            slot = AddSlot(name);
+        }
+
+        if ((uint)reduction > (uint)MetricReduction.Max)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"reduction must be Last, Mean, Sum, Min or Max; it was {(int)reduction}.");
+        }
+
+        if (TakeReduced(slot))
+        {
+            ResetSlot(slot);
+            _present--;
+        }
+
+        if (_counts[slot] == 0)
+        {
+            _present++;
+            _reductions[slot] = reduction;
+            _values[slot] = reduction switch
+            {
+                MetricReduction.Min => double.PositiveInfinity,
+                MetricReduction.Max => double.NegativeInfinity,
+                _ => 0,
+            };
+        }
+        else if (_reductions[slot] != reduction)
+        {
+            // A name logged with another reduction starts over: the epoch's value follows the latest way of logging it.
+            ResetSlot(slot);
+            _reductions[slot] = reduction;
+            _values[slot] = reduction switch
+            {
+                MetricReduction.Min => double.PositiveInfinity,
+                MetricReduction.Max => double.NegativeInfinity,
+                _ => 0,
+            };
+        }
+
+        _counts[slot]++;
+        _fromValidation[slot] |= _inValidation;
+        return slot;
+    }
+
     private static void ValidateName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -268,6 +282,7 @@ internal sealed class MetricsStore
     private void ResetSlot(int slot)
     {
         _counts[slot] = 0;
+        _reduced[slot] = false;
         _values[slot] = 0;
         _weights[slot] = 0;
         _pendingSums[slot] = 0;
@@ -288,6 +303,7 @@ internal sealed class MetricsStore
             Array.Resize(ref _pendingCounts, size);
             Array.Resize(ref _pendingSlots, size);
             Array.Resize(ref _fromValidation, size);
+            Array.Resize(ref _reduced, size);
         }
 
         _names.Add(name);

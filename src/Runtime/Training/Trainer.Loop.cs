@@ -21,6 +21,9 @@ public sealed partial class Trainer
         private readonly List<IReadOnlyDictionary<string, double>> _history = new();
         private readonly RunTelemetry _telemetry;
 
+        // Null in a single process; across ranks, where they meet and what they agree on.
+        private readonly RankSync? _ranks;
+
         // The hook being dispatched (-1 while the module's step runs), to name a callback whose
         // failure a generated pipeline let pass.
         private int _dispatching = -1;
@@ -37,6 +40,7 @@ public sealed partial class Trainer
             _options = trainer._options;
             _metrics = context.MetricsStore;
             _telemetry = new RunTelemetry(context);
+            _ranks = RankSync.For(context);
         }
 
         public TrainResult Run(CheckpointFile? resumeFrom)
@@ -56,6 +60,10 @@ public sealed partial class Trainer
                     context.IsResumed = true;
                     resumeFrom.RestoreInto(context, _callbacks);
                 }
+                else
+                {
+                    _ranks?.BroadcastInitialState(context.ModelState);
+                }
 
                 _dispatching = (int)Hook.TrainStart;
                 _callbacks.OnTrainStart(context);
@@ -65,6 +73,9 @@ public sealed partial class Trainer
             {
                 reason = TrainEndReason.Failed;
                 primary = _dispatching >= 0 ? CallbackDispatch.Attribute(_callbacks, (Hook)_dispatching, failure) : failure;
+
+                // First, so that no other rank waits for this one while the hooks run.
+                context.ProcessGroup.ReportFailure(primary);
                 _dispatching = (int)Hook.Exception;
                 _callbacks.OnException(context, primary);
             }
@@ -96,8 +107,11 @@ public sealed partial class Trainer
 
             if (secondary.Count > 0)
             {
+                context.ProcessGroup.ReportFailure(secondary[0]);
                 throw secondary.Count == 1 ? secondary[0] : new AggregateException("Several callbacks failed in OnTrainEnd.", secondary);
             }
+
+            _ranks?.Finish();
 
             if (reason == TrainEndReason.Cancelled)
             {
@@ -117,6 +131,8 @@ public sealed partial class Trainer
                 context.Phase = TrainerPhase.Training;
                 bool validateAtEnd = _validationData is not null && _options.ValidateEveryNSteps == 0 && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
                 context.IsValidationEpoch = validateAtEnd;
+                (_trainData as IEpochAware)?.SetEpoch(epoch);
+                (_validationData as IEpochAware)?.SetEpoch(epoch);
                 _telemetry.EpochStarted(epoch);
                 _dispatching = (int)Hook.TrainEpochStart;
                 _callbacks.OnTrainEpochStart(context, epoch);
@@ -140,6 +156,7 @@ public sealed partial class Trainer
 
                 _dispatching = -1;
                 context.LogLearningRates();
+                _ranks?.ReduceMetrics(validationOnly: false);
                 context.Phase = TrainerPhase.Training;
                 context.EpochsCompleted = epoch + 1;
                 _dispatching = (int)Hook.TrainEpochEnd;
@@ -147,6 +164,11 @@ public sealed partial class Trainer
                 _dispatching = -1;
                 _telemetry.EpochEnded(context.Metrics);
                 _history.Add(_metrics.ToDictionary());
+                if (_ranks is not null && _ranks.Agree(RankSync.Point.EpochEnd, 0))
+                {
+                    return TrainEndReason.Cancelled;
+                }
+
                 WriteRequestedCheckpoint();
 
                 if (ShouldStop())
@@ -175,6 +197,7 @@ public sealed partial class Trainer
             var mean = new LossMean();
             int batchIndex = 0;
             TrainEndReason? ended = null;
+            bool agreedToEnd = false;
 
             foreach (TBatch batch in _trainData)
             {
@@ -183,7 +206,22 @@ public sealed partial class Trainer
                     break;
                 }
 
-                if (context.CancellationToken.IsCancellationRequested)
+                if (_ranks is not null)
+                {
+                    // Across ranks, stops and checkpoints raised after the last step take effect here, on every rank.
+                    if (_ranks.Agree(RankSync.Point.BeforeStep, batchIndex))
+                    {
+                        return TrainEndReason.Cancelled;
+                    }
+
+                    WriteRequestedCheckpoint();
+                    if (context.ImmediateStopRequested || ShouldStop())
+                    {
+                        agreedToEnd = true;
+                        break;
+                    }
+                }
+                else if (context.CancellationToken.IsCancellationRequested)
                 {
                     return TrainEndReason.Cancelled;
                 }
@@ -209,9 +247,12 @@ public sealed partial class Trainer
                 batchIndex++;
                 _dispatching = -1;
                 _telemetry.StepEnded(started, loss);
-                WriteRequestedCheckpoint();
+                if (_ranks is null)
+                {
+                    WriteRequestedCheckpoint();
+                }
 
-                if (validateEvery > 0 && context.GlobalStep % validateEvery == 0 && !context.ImmediateStopRequested)
+                if (validateEvery > 0 && context.GlobalStep % validateEvery == 0 && !ImmediateStopAgreed(batchIndex))
                 {
                     if (!RunValidation(epoch))
                     {
@@ -227,14 +268,24 @@ public sealed partial class Trainer
                     break;
                 }
 
-                if (context.ImmediateStopRequested || ShouldStop())
+                if (_ranks is null && (context.ImmediateStopRequested || ShouldStop()))
                 {
                     break;
                 }
             }
 
+            if (_ranks is not null && !agreedToEnd)
+            {
+                if (_ranks.Agree(RankSync.Point.EndOfData, batchIndex))
+                {
+                    return TrainEndReason.Cancelled;
+                }
+
+                WriteRequestedCheckpoint();
+            }
+
             _dispatching = -1;
-            mean.LogTo(context, "loss");
+            mean.LogTo(_metrics, "loss");
             return ended;
         }
 
@@ -262,7 +313,8 @@ public sealed partial class Trainer
                     break;
                 }
 
-                if (context.CancellationToken.IsCancellationRequested)
+                // Across ranks a cancellation takes effect where the ranks next agree, never half-way through a pass.
+                if (_ranks is null && context.CancellationToken.IsCancellationRequested)
                 {
                     _metrics.EndValidation();
                     return false;
@@ -287,13 +339,26 @@ public sealed partial class Trainer
             }
 
             _dispatching = -1;
-            mean.LogTo(context, "val_loss");
+            mean.LogTo(_metrics, "val_loss");
+            _ranks?.ReduceMetrics(validationOnly: true);
             _dispatching = (int)Hook.ValidationEpochEnd;
             _callbacks.OnValidationEpochEnd(context, epoch, context.Metrics);
             _metrics.EndValidation();
             _dispatching = (int)Hook.ValidationEnd;
             _callbacks.OnValidationEnd(context);
             return true;
+        }
+
+        /// <summary>True when a rank asked to stop at once; across ranks the ranks agree first (every rank validates, or none).</summary>
+        private bool ImmediateStopAgreed(int batchIndex)
+        {
+            if (_ranks is not null && _ranks.Agree(RankSync.Point.BeforeValidation, batchIndex))
+            {
+                // Cancelled on some rank: the next agreement before a step ends the epoch everywhere.
+                return true;
+            }
+
+            return _context.ImmediateStopRequested;
         }
 
         /// <summary>A stop was requested and may take effect (MinEpochs and MinSteps are met); says once when it must wait.</summary>
@@ -332,7 +397,12 @@ public sealed partial class Trainer
 
             _context.CheckpointRequested = false;
             string path = Path.Combine(_options.CheckpointDirectory!, $"requested-epoch{_context.Epoch + 1}-step{_context.GlobalStep}.ckpt");
-            CheckpointFile.Write(path, _context, _callbacks, _context.EpochsCompleted);
+            if (_context.IsGlobalZero)
+            {
+                CheckpointFile.Write(path, _context, _callbacks, _context.EpochsCompleted);
+            }
+
+            _ranks?.WaitForCheckpoint();
         }
     }
 
@@ -359,7 +429,7 @@ public sealed partial class Trainer
             }
         }
 
-        public readonly void LogTo(TrainerContext context, string name)
+        public readonly void LogTo(MetricsStore metrics, string name)
         {
             double sum = _hostSum;
             double weight = _hostWeight;
@@ -371,7 +441,8 @@ public sealed partial class Trainer
 
             if (weight > 0)
             {
-                context.Log(name, sum / weight);
+                // A weighted mean, so that ranks reduce it weighted by their samples.
+                metrics.LogWeightedMean(name, sum, weight);
             }
         }
     }

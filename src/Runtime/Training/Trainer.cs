@@ -110,13 +110,16 @@ public sealed partial class Trainer
         return Run(module, trainData, validationData, checkpoint, Path.GetFullPath(checkpointPath), cancellationToken);
     }
 
-    /// <summary>Writes a checkpoint of the current (or last) run to <paramref name="path"/>, atomically.</summary>
+    /// <summary>Writes a checkpoint of the current (or last) run to <paramref name="path"/>, atomically; in a data-parallel run, on rank 0 only.</summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">No run has started.</exception>
     public void SaveCheckpoint(string path)
     {
         TrainerContext context = Context ?? throw new InvalidOperationException("SaveCheckpoint needs a run: call Fit first.");
-        CheckpointFile.Write(path, context, Callbacks, context.EpochsCompleted);
+        if (context.IsGlobalZero)
+        {
+            CheckpointFile.Write(path, context, Callbacks, context.EpochsCompleted);
+        }
     }
 
     private TrainResult Run<TBatch>(
@@ -137,6 +140,7 @@ public sealed partial class Trainer
             TrainBatchCount = CountBatches(trainData, _options.LimitTrainBatches),
             HasValidationData = validationData is not null,
             ResumePath = resumePath,
+            ProcessGroup = module.ProcessGroup ?? SingleProcessGroup.Instance,
         };
         Context = context;
         var loop = new Loop<TBatch>(this, context, module, trainData, validationData);

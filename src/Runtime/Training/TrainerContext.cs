@@ -241,6 +241,22 @@ public sealed class TrainerContext
     }
 
     /// <summary>
+    /// Takes on a stop rank <paramref name="rank"/> requested: in a data-parallel run every rank
+    /// stops at the same step. A rank that asked itself keeps its own reason.
+    /// </summary>
+    internal void AdoptStop(string reason, int rank, bool immediately)
+    {
+        if (!StopRequested)
+        {
+            StopRequested = true;
+            _stopReasons.Add(reason);
+            Logger.LogInformation("Stop requested on rank {Rank} in epoch {Epoch}, after step {Step}: {Reason}", rank, Epoch + 1, GlobalStep, reason);
+        }
+
+        ImmediateStopRequested |= immediately;
+    }
+
+    /// <summary>
     /// Declares whether <paramref name="name"/> gets better going down (<see cref="MonitorMode.Min"/>)
     /// or up (<see cref="MonitorMode.Max"/>), so callbacks with <see cref="MonitorMode.Auto"/> can
     /// watch it (Keras 3 reads this from the metric object). A declaration of <c>acc</c> also
