@@ -12,6 +12,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian packages behind end-to-end tests: "command-that-proves-it-is-there:package ...".
 requirements=(
   prometheus:prometheus   # tests/DreamTrainer.Samples.Tests: MonitoringTests scrapes a real Prometheus
+  mpirun:openmpi-bin      # tests/DreamTrainer.Distributed.Tests: training jobs of 2 and 4 ranks under mpirun
+  mpicc:libopenmpi-dev    # ... and Open MPI's libmpi.so the runtime binds at run time
 )
 
 missing=()

@@ -65,7 +65,7 @@ public static class TrainingRun
         var callbacks = new CallbackCollection
         {
             new ProgressBar(output: Console.Out, interactive: false, redirectedIntervalSeconds: 0),
-            new WarmupCosineScheduler(baseLearningRate: 0.05, warmupEpochs: 1, totalEpochs: Math.Max(2, options.Epochs)),
+            new WarmupCosineScheduler(baseLearningRate: 0.05, warmupEpochs: 1, totalEpochs: Math.Max(2, options.ScheduleEpochs > 0 ? options.ScheduleEpochs : options.Epochs)),
             new JsonTrainingLogger(Path.Combine(artifacts, "training_log.json")),
             new LambdaCallback
             {

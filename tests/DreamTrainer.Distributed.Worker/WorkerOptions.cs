@@ -15,6 +15,9 @@ public sealed record WorkerOptions
     /// <summary>The epoch budget.</summary>
     public int Epochs { get; init; } = 3;
 
+    /// <summary>The learning-rate schedule's length in epochs (default: Epochs), so an interrupted run can share the schedule of the whole one.</summary>
+    public int ScheduleEpochs { get; init; }
+
     /// <summary>The global batch size.</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -74,6 +77,7 @@ public sealed record WorkerOptions
                 "--output" => options with { Output = Value() },
                 "--artifacts-per-rank" => options with { ArtifactsPerRank = true },
                 "--epochs" => options with { Epochs = Int() },
+                "--schedule-epochs" => options with { ScheduleEpochs = Int() },
                 "--batch" => options with { BatchSize = Int() },
                 "--hidden" => options with { Hidden = Int() },
                 "--train-images" => options with { TrainImages = Int() },
