@@ -20,16 +20,20 @@ public sealed record QuickStartResult(double ValidationAccuracy, TrainResult Res
 /// <summary>
 /// Trains a 64-64-10 perceptron on the UCI digits (80/20 split) with a progress bar, a warm-up
 /// cosine learning-rate schedule, early stopping that restores the best weights, checkpoints, a
-/// JSON and a CSV log, then plots the log.
+/// JSON and a CSV log, then plots the log. With a process group of several ranks (mpirun) each
+/// rank trains on its shard of every batch, and rank 0 alone prints and writes.
 /// </summary>
 public static class QuickStartApp
 {
     /// <summary>Runs the sample.</summary>
     /// <param name="options">Epochs and output folder.</param>
-    /// <param name="output">Where to print.</param>
+    /// <param name="output">Where to print (rank 0; other ranks print nothing).</param>
+    /// <param name="processGroup">The ranks training together; null: this process alone.</param>
     /// <returns>The accuracy and where the artifacts are.</returns>
-    public static QuickStartResult Run(QuickStartOptions options, TextWriter output)
+    public static QuickStartResult Run(QuickStartOptions options, TextWriter output, IProcessGroup? processGroup = null)
     {
+        IProcessGroup group = processGroup ?? SingleProcessGroup.Instance;
+        output = group.Rank == 0 ? output : TextWriter.Null;
         string directory = Path.GetFullPath(options.OutputDirectory);
         Directory.CreateDirectory(directory);
         string logPath = Path.Combine(directory, "training_log.json");
@@ -39,17 +43,18 @@ public static class QuickStartApp
 
         // Each run starts with a clean checkpoint folder (it is this sample's own), so the names
         // printed below are this run's and no -v1 suffixes pile up across runs.
-        if (Directory.Exists(checkpoints))
+        if (group.Rank == 0 && Directory.Exists(checkpoints))
         {
             Directory.Delete(checkpoints, recursive: true);
         }
 
         DigitsData data = DigitsData.Load();
         (int[] trainIndices, int[] validationIndices) = data.Split(validationFraction: 0.2, seed: 42);
-        var train = new DigitsLoader(trainIndices, batchSize: 32, shuffleSeed: 1);
-        var validation = new DigitsLoader(validationIndices, batchSize: 128);
-        var model = new DigitsMlp(data, hidden: 64, learningRate: 0.05);
-        output.WriteLine($"Digits: {train.Images} training and {validation.Images} validation images; MLP 64-64-10; up to {options.Epochs} epochs.");
+        var train = new DigitsLoader(trainIndices, batchSize: 32, shuffleSeed: 1, processGroup: group);
+        var validation = new DigitsLoader(validationIndices, batchSize: 128, processGroup: group);
+        var model = new DigitsMlp(data, hidden: 64, learningRate: 0.05, processGroup: group);
+        string ranks = group.WorldSize > 1 ? $"; {group.WorldSize} ranks, each a shard of every batch of 32" : string.Empty;
+        output.WriteLine($"Digits: {train.Images} training and {validation.Images} validation images; MLP 64-64-10; up to {options.Epochs} epochs{ranks}.");
 
         var checkpointing = new CheckpointCallback(checkpoints, monitor: "val_loss", saveTopK: 2, fileNameTemplate: "epoch={epoch:D2}-val_loss={val_loss:F4}");
         var callbacks = new CallbackCollection
@@ -64,7 +69,11 @@ public static class QuickStartApp
         var trainer = new Trainer(new TrainerOptions { MaxEpochs = options.Epochs }, callbacks);
         TrainResult result = trainer.Fit(model, train, validation);
 
-        TrainingPlot.WriteSvg(logPath, plotPath, "QuickStart: MLP on UCI digits");
+        if (group.Rank == 0)
+        {
+            TrainingPlot.WriteSvg(logPath, plotPath, "QuickStart: MLP on UCI digits");
+        }
+
         double accuracy = model.Accuracy(validationIndices);
         output.WriteLine();
         output.WriteLine($"Run ended: {result.Reason} after {result.EpochsCompleted} epochs{(result.StopReason is { } why ? $" ({why})" : string.Empty)}.");
