@@ -17,7 +17,8 @@ public sealed class DigitsClassifier : TorchSharpModule<DigitsBatch>
     /// <param name="learningRate">The initial learning rate.</param>
     /// <param name="seed">The initialisation seed.</param>
     /// <param name="device">Where to train; default: CUDA when available.</param>
-    public static DigitsClassifier Create(DigitsData data, double learningRate = 0.05, int seed = 7, Device? device = null)
+    /// <param name="processGroup">The ranks training together; null: this process alone.</param>
+    public static DigitsClassifier Create(DigitsData data, double learningRate = 0.05, int seed = 7, Device? device = null, IProcessGroup? processGroup = null)
     {
         manual_seed(seed);
         var network = nn.Sequential(
@@ -25,11 +26,11 @@ public sealed class DigitsClassifier : TorchSharpModule<DigitsBatch>
             ("relu", nn.ReLU()),
             ("fc2", nn.Linear(64, DigitsData.Classes)));
         var optimizer = optim.SGD(network.parameters(), learningRate, momentum: 0.9);
-        return new DigitsClassifier(network, optimizer, data, device);
+        return new DigitsClassifier(network, optimizer, data, device, processGroup);
     }
 
-    private DigitsClassifier(nn.Module<Tensor, Tensor> network, optim.Optimizer optimizer, DigitsData data, Device? device)
-        : base(network, optimizer, device)
+    private DigitsClassifier(nn.Module<Tensor, Tensor> network, optim.Optimizer optimizer, DigitsData data, Device? device, IProcessGroup? processGroup)
+        : base(network, optimizer, device, processGroup)
     {
         _network = network;
         _data = data;

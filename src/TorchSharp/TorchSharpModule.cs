@@ -14,7 +14,9 @@ namespace DreamTrainer.TorchSharp;
 /// <c>DisposeScope</c> (backward, optimizer step, nothing leaks), keeps the loss on the device
 /// until a callback reads it, and implements the engine seams the callbacks use: learning rates
 /// per parameter group (<c>optimizer.ParamGroups</c>), model save/load (<c>Module.save</c>/<c>load</c>),
-/// in-memory snapshots for restore-best-weights, and gradient/parameter norms.
+/// in-memory snapshots for restore-best-weights, and gradient/parameter norms. With a process group
+/// of several ranks it trains data-parallel: gradients are all-reduced through the host before the
+/// optimizer steps (<see cref="HostGradientAllReduce"/>; NCCL, the GPU path, is not provided).
 /// </summary>
 /// <typeparam name="TBatch">The batch type your data yields.</typeparam>
 public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearningRateControl, IModelStateControl, ITrainingDiagnostics, IDisposable
@@ -22,12 +24,14 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
     private readonly optim.ILearningRateController[] _groups;
     private readonly DeferredLoss _trainLoss = new();
     private readonly DeferredLoss _validationLoss = new();
+    private readonly HostGradientAllReduce? _gradients;
 
     /// <summary>Wraps <paramref name="model"/> and <paramref name="optimizer"/>, moving the model to <paramref name="device"/>.</summary>
     /// <param name="model">The model.</param>
     /// <param name="optimizer">Its optimizer.</param>
     /// <param name="device">Where to train; default: CUDA when available, else CPU.</param>
-    protected TorchSharpModule(nn.Module model, Optimizer optimizer, Device? device = null)
+    /// <param name="processGroup">The ranks training together (each on its shard of every batch); null: this process alone.</param>
+    protected TorchSharpModule(nn.Module model, Optimizer optimizer, Device? device = null, IProcessGroup? processGroup = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         TorchOptimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
@@ -38,6 +42,9 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
         {
             throw new ArgumentException("optimizer has no parameter groups.", nameof(optimizer));
         }
+
+        ProcessGroup = processGroup ?? SingleProcessGroup.Instance;
+        _gradients = ProcessGroup.WorldSize > 1 ? new HostGradientAllReduce(model, ProcessGroup) : null;
     }
 
     /// <summary>The model.</summary>
@@ -49,6 +56,9 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
     /// <summary>The device the model trains on.</summary>
     public Device Device { get; }
 
+    /// <summary>The ranks the module trains with (the trainer synchronises over the same group).</summary>
+    public IProcessGroup ProcessGroup { get; }
+
     /// <summary>Device synchronizations caused by reading losses (steps and epoch means).</summary>
     public long LossReads => _trainLoss.Reads + _validationLoss.Reads;
 
@@ -58,6 +68,8 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
     object? ITrainingModule<TBatch>.Model => Model;
 
     object? ITrainingModule<TBatch>.Optimizer => TorchOptimizer;
+
+    IProcessGroup? ITrainingModule<TBatch>.ProcessGroup => ProcessGroup;
 
     /// <inheritdoc/>
     public int GroupCount => _groups.Length;
@@ -69,7 +81,7 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
     /// <returns>The scalar loss tensor.</returns>
     protected abstract Tensor ComputeLoss(TBatch batch, TrainerContext context, bool training);
 
-    /// <summary>The number of samples in <paramref name="batch"/> (for the step result); default 1.</summary>
+    /// <summary>The number of samples in <paramref name="batch"/> (for the step result, and across ranks the weight of this rank's gradient); default 1.</summary>
     /// <param name="batch">The batch.</param>
     /// <returns>The batch size.</returns>
     protected virtual int BatchSize(TBatch batch) => 1;
@@ -82,7 +94,15 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
         {
             TorchOptimizer.zero_grad();
             Tensor loss = ComputeLoss(batch, context, training: true);
-            loss.backward();
+            if (_gradients is not null)
+            {
+                _gradients.Backward(loss, BatchSize(batch));
+            }
+            else
+            {
+                loss.backward();
+            }
+
             TorchOptimizer.step();
             _trainLoss.Hold(loss);
         }
@@ -203,6 +223,7 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
         {
             _trainLoss.Dispose();
             _validationLoss.Dispose();
+            _gradients?.Dispose();
         }
     }
 }
