@@ -10,7 +10,7 @@ using DreamTrainer.Benchmarks;
 if (args.Contains("--smoke"))
 {
     int count = 0;
-    foreach (Type type in new[] { typeof(DispatchBenchmarks), typeof(LoopBenchmarks), typeof(MonitoringBenchmarks), typeof(GeneratorBenchmarks) })
+    foreach (Type type in new[] { typeof(DispatchBenchmarks), typeof(LoopBenchmarks), typeof(DistributedBenchmarks), typeof(MonitoringBenchmarks), typeof(GeneratorBenchmarks) })
     {
         foreach (object instance in Instances(type))
         {
