@@ -244,8 +244,9 @@ public sealed unsafe partial class MpiProcessGroup : IProcessGroup, IDisposable
     /// <summary>Polls <paramref name="request"/> until it completes, a peer reports a failure, or the timeout passes.</summary>
     private void Complete(IntPtr* request, string what, int count)
     {
-        long deadline = Stopwatch.GetTimestamp() + _timeoutTicks;
-        for (int attempt = 0; ; attempt++)
+        long started = Stopwatch.GetTimestamp();
+        long deadline = started + _timeoutTicks;
+        while (true)
         {
             int done;
             Check(_mpi.Test(request, &done, null), "MPI_Test");
@@ -255,7 +256,8 @@ public sealed unsafe partial class MpiProcessGroup : IProcessGroup, IDisposable
             }
 
             ThrowIfPeerFailed();
-            if (Stopwatch.GetTimestamp() > deadline)
+            long now = Stopwatch.GetTimestamp();
+            if (now > deadline)
             {
                 string operation = string.Format(System.Globalization.CultureInfo.InvariantCulture, what, count);
                 Spend($"rank {Rank} timed out after {Timeout.TotalSeconds:0.###} s in a {operation}");
@@ -264,18 +266,22 @@ public sealed unsafe partial class MpiProcessGroup : IProcessGroup, IDisposable
                     + "another rank is stuck, died, or runs a different sequence of collectives.");
             }
 
-            Pause(attempt);
+            Pause(now - started);
         }
     }
 
-    /// <summary>Spins briefly (a peer usually arrives within microseconds), then yields the core (ranks may outnumber cores), then sleeps.</summary>
-    private static void Pause(int attempt)
+    /// <summary>
+    /// How a waiting rank passes time: spin for the first 50 µs (a peer doing the same step usually
+    /// arrives by then), yield the core for the next 20 ms (ranks may outnumber cores: the peer needs
+    /// it), then sleep a millisecond at a time (a peer writing a checkpoint).
+    /// </summary>
+    private static void Pause(long waitedTicks)
     {
-        if (attempt < 64)
+        if (waitedTicks < Stopwatch.Frequency / 20_000)
         {
             Thread.SpinWait(16);
         }
-        else if (attempt < 4096)
+        else if (waitedTicks < Stopwatch.Frequency / 50)
         {
             Thread.Yield();
         }
