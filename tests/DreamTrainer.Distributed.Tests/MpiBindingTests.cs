@@ -44,7 +44,7 @@ public sealed class MpiBindingTests : IDisposable
     [Fact]
     public void A_failure_reported_on_rank_1_wakes_the_ranks_waiting_in_a_barrier_and_ends_the_job()
     {
-        MpirunResult job = Mpirun.Run(4, Mpirun.Worker, $"collectives --output \"{_output}\" --fail-rank 1 --shutdown 5", TimeSpan.FromMinutes(2));
+        MpirunResult job = Mpirun.Run(4, Mpirun.Worker, $"collectives --output \"{_output}\" --fail-rank 1 --shutdown 20", TimeSpan.FromMinutes(2));
 
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.True(job.Elapsed < TimeSpan.FromSeconds(60), job.ToString());
