@@ -115,7 +115,7 @@ public sealed class MpiTrainingTests : IDisposable
     public void A_rank_that_hangs_makes_the_others_time_out_and_the_job_ends()
     {
         string output = Folder("hang");
-        MpirunResult job = Mpirun.Run(4, Mpirun.Worker, $"train --output \"{output}\" --artifacts-per-rank --epochs 3 --hang-rank 2 --hang-step 4 --timeout 10 --shutdown 3", Limit);
+        MpirunResult job = Mpirun.Run(4, Mpirun.Worker, $"train --output \"{output}\" --artifacts-per-rank --epochs 3 --hang-rank 2 --hang-step 4 --timeout 10 --shutdown 10", Limit);
 
         Assert.True(job.ExitCode != 0, job.ToString());
         Assert.True(job.Elapsed < TimeSpan.FromSeconds(90), job.ToString());
