@@ -79,7 +79,7 @@ public class StateAndCheckpointTests : IDisposable
         using ZipArchive archive = ZipFile.OpenRead(file);
         var manifest = JsonNode.Parse(archive.GetEntry("checkpoint.json")!.Open())!;
         Assert.Equal("DreamTrainer.Checkpoint", manifest["format"]!.GetValue<string>());
-        Assert.Equal(1, manifest["version"]!.GetValue<int>());
+        Assert.Equal(2, manifest["version"]!.GetValue<int>());
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp", SearchOption.AllDirectories));
     }
 
@@ -115,8 +115,9 @@ public class StateAndCheckpointTests : IDisposable
             archive.CreateEntry("other.txt");
         }
 
-        var error = Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(path));
-        Assert.Contains("checkpoint.json", error.Message);
+        var error = Assert.Throws<CheckpointFormatException>(() => CheckpointFile.Read(path));
+        Assert.Contains("other.txt", error.Message);
+        Assert.Contains(path, error.Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.ExceptionServices;
 
 namespace DreamTrainer;
 
@@ -23,6 +24,14 @@ public static class CallbackDispatch
     /// <param name="exception">What it threw.</param>
     public static void HandleFailure(TrainerContext context, ICallback callback, Hook hook, Exception exception)
     {
+        if (hook is not Hook.Exception and not Hook.TrainEnd
+            && ((exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested) || exception is CheckpointFormatException))
+        {
+            // A cancellation the callback honoured is the run's cancellation, and a checkpoint that
+            // cannot be restored is the file's fault: neither is the callback's failure, whatever its policy.
+            ExceptionDispatchInfo.Capture(exception).Throw();
+        }
+
         if (callback.ErrorPolicy == CallbackErrorPolicy.Isolate)
         {
             context.ReportIsolatedFailure(callback, hook, exception);
@@ -62,6 +71,8 @@ public static class CallbackDispatch
     /// <summary>
     /// Hands <paramref name="callback"/> the section of a checkpoint stored under its state key. A
     /// callback with no section is a warning naming it (the checkpoint predates it), not a failure.
+    /// A value the callback rejects (a <see cref="CheckpointFormatException"/>) fails the resume
+    /// whatever the callback's policy.
     /// </summary>
     /// <param name="context">The trainer context of the run.</param>
     /// <param name="callback">A callback implementing <see cref="Hook.LoadState"/>.</param>

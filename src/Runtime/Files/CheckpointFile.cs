@@ -1,47 +1,66 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DreamTrainer;
 
 /// <summary>
-/// The checkpoint format, version 1: a zip archive with
-/// <c>checkpoint.json</c> (format tag, version, epochs completed, global step, the epoch's
-/// metrics, and each callback's state under its state key) and, when the engine has a
-/// model-state seam, <c>model.bin</c> (the engine's own bytes). Written atomically.
+/// The checkpoint format, version 2: a zip archive with <c>checkpoint.json</c> (format tag,
+/// version, epochs completed, global step, the epoch's metrics, learning rates, whether the run had
+/// ended and why, the progress inside the epoch when it was written mid-epoch, and each callback's
+/// state under its state key), <c>model.bin</c> when the engine has a model-state seam (the engine's
+/// own bytes), and <c>state/&lt;n&gt;.bin</c> for weights snapshots callbacks keep (early stopping's
+/// best weights). Written atomically; read with every size bounded (<see cref="CheckpointReadLimits"/>)
+/// and every value validated, so a truncated, corrupt or crafted file fails with a
+/// <see cref="CheckpointFormatException"/> naming the file and what is wrong. Version 1 files
+/// (no run end, no epoch progress) are read too.
 /// </summary>
-public sealed class CheckpointFile
+public sealed partial class CheckpointFile
 {
     /// <summary>The value of <c>format</c> in <c>checkpoint.json</c>.</summary>
     public const string FormatTag = "DreamTrainer.Checkpoint";
 
-    /// <summary>The version this runtime writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>The version this runtime writes.</summary>
+    public const int CurrentVersion = 2;
 
-    private const string ManifestEntry = "checkpoint.json";
-    private const string ModelEntry = "model.bin";
+    /// <summary>The oldest version this runtime reads.</summary>
+    public const int OldestVersion = 1;
 
-    private CheckpointFile(int epochsCompleted, long globalStep, Dictionary<string, double> metrics, JsonObject callbacks, byte[]? model, double[] learningRates)
+    private CheckpointFile(string path, CheckpointReadLimits limits, uint manifestCrc)
     {
-        LearningRates = learningRates;
-        EpochsCompleted = epochsCompleted;
-        GlobalStep = globalStep;
-        Metrics = metrics;
-        CallbackStates = callbacks;
-        ModelBytes = model;
+        Path = path;
+        Limits = limits;
+        ManifestCrc = manifestCrc;
     }
 
-    /// <summary>Epochs completed when the checkpoint was written; a resumed run starts at this epoch.</summary>
-    public int EpochsCompleted { get; }
+    /// <summary>The file's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>The format version the file was written in.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Epochs completed when the checkpoint was written; a resumed run starts at this epoch (or continues it, when written inside it).</summary>
+    public int EpochsCompleted { get; private set; }
 
     /// <summary>Training steps taken when the checkpoint was written.</summary>
-    public long GlobalStep { get; }
+    public long GlobalStep { get; private set; }
+
+    /// <summary>True when the checkpoint was written inside an epoch (a step or time trigger, a failure): a resume continues that epoch at its next batch.</summary>
+    public bool IsMidEpoch => Progress is not null;
+
+    /// <summary>
+    /// <see cref="TrainEndReason.Stopped"/> or <see cref="TrainEndReason.Completed"/> when the run had
+    /// ended when the checkpoint was written (a stop took effect, or the epoch or step budget was
+    /// reached); null while it was going on. Resuming an ended run ends at once with that reason.
+    /// </summary>
+    public TrainEndReason? EndReason { get; private set; }
+
+    /// <summary>The first stop reason requested before the checkpoint was written, or null.</summary>
+    public string? StopReason => StopReasons.Count > 0 ? StopReasons[0] : null;
 
     /// <summary>The metrics at the time of writing.</summary>
-    public IReadOnlyDictionary<string, double> Metrics { get; }
+    public IReadOnlyDictionary<string, double> Metrics { get; private set; } = new Dictionary<string, double>();
 
     /// <summary>The state keys of the callbacks stored.</summary>
     public IEnumerable<string> CallbackKeys
@@ -56,188 +75,124 @@ public sealed class CheckpointFile
     }
 
     /// <summary>The learning rate of each parameter group when the checkpoint was written (empty without a learning-rate seam).</summary>
-    public IReadOnlyList<double> LearningRates { get; }
+    public IReadOnlyList<double> LearningRates { get; private set; } = Array.Empty<double>();
 
-    internal JsonObject CallbackStates { get; }
+    /// <summary>True when the checkpoint holds the engine's model state (<c>model.bin</c>).</summary>
+    public bool HasModelState { get; private set; }
 
-    internal byte[]? ModelBytes { get; }
+    internal IReadOnlyList<string> StopReasons { get; private set; } = Array.Empty<string>();
 
-    /// <summary>Reads a checkpoint.</summary>
+    internal bool StopImmediately { get; private set; }
+
+    internal bool CheckpointRequested { get; private set; }
+
+    internal SavedProgress? Progress { get; private set; }
+
+    internal JsonObject CallbackStates { get; private set; } = new();
+
+    internal CheckpointReadLimits Limits { get; }
+
+    private uint ManifestCrc { get; }
+
+    /// <summary>Reads and validates a checkpoint with the default <see cref="CheckpointReadLimits"/>. The model's bytes are not read until they are loaded.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The checkpoint.</returns>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint of a version this runtime reads.</exception>
-    public static CheckpointFile Read(string path)
+    /// <exception cref="CheckpointFormatException">The file is not a valid checkpoint of a version this runtime reads; the message names the file and the problem.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static CheckpointFile Read(string path) => Read(path, CheckpointReadLimits.Default);
+
+    /// <summary>Reads and validates a checkpoint within <paramref name="limits"/>. The model's bytes are not read until they are loaded.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="limits">The most each entry may hold.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="CheckpointFormatException">The file is not a valid checkpoint of a version this runtime reads; the message names the file and the problem.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static CheckpointFile Read(string path, CheckpointReadLimits limits)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using ZipArchive archive = ZipFile.OpenRead(path);
-        ZipArchiveEntry manifestEntry = archive.GetEntry(ManifestEntry)
-            ?? throw new InvalidDataException($"'{path}' is not a DreamTrainer checkpoint: it has no {ManifestEntry}.");
-        JsonObject manifest;
-        using (Stream stream = manifestEntry.Open())
+        ArgumentNullException.ThrowIfNull(limits);
+        using CheckpointArchive archive = CheckpointArchive.Open(path, limits);
+        if (!archive.Contains(CheckpointArchive.ManifestEntry))
         {
-            manifest = JsonNode.Parse(stream)?.AsObject() ?? throw new InvalidDataException($"'{path}': {ManifestEntry} is empty.");
+            throw new CheckpointFormatException(archive.Path, $"is not a DreamTrainer checkpoint: it has no {CheckpointArchive.ManifestEntry}.", null);
         }
 
-        string? format = manifest["format"]?.GetValue<string>();
-        int version = manifest["version"]?.GetValue<int>() ?? 0;
-        if (format != FormatTag || version != CurrentVersion)
-        {
-            throw new InvalidDataException($"'{path}' has format '{format}' version {version}; this runtime reads '{FormatTag}' version {CurrentVersion}.");
-        }
-
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (manifest["metrics"] is JsonObject metricNodes)
-        {
-            var reader = new CallbackStateReader(metricNodes);
-            foreach (KeyValuePair<string, JsonNode?> metric in metricNodes)
-            {
-                if (reader.TryRead(metric.Key, out double value))
-                {
-                    metrics[metric.Key] = value;
-                }
-            }
-        }
-
-        var learningRates = new List<double>();
-        if (manifest["learningRates"] is JsonArray rates)
-        {
-            var wrapper = new JsonObject { ["rates"] = rates.DeepClone() };
-            new CallbackStateReader(wrapper).TryRead("rates", out List<double>? decoded);
-            learningRates.AddRange(decoded ?? new List<double>());
-        }
-
-        var callbacks = manifest["callbacks"] as JsonObject ?? new JsonObject();
-        manifest.Remove("callbacks");
-        byte[]? model = null;
-        if (archive.GetEntry(ModelEntry) is { } modelEntry)
-        {
-            using Stream stream = modelEntry.Open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            model = buffer.ToArray();
-        }
-
-        return new CheckpointFile(
-            manifest["epochsCompleted"]?.GetValue<int>() ?? 0,
-            manifest["globalStep"]?.GetValue<long>() ?? 0,
-            metrics,
-            callbacks,
-            model,
-            learningRates.ToArray());
+        byte[] bytes = archive.ReadAll(CheckpointArchive.ManifestEntry, limits.MaxManifestBytes);
+        JsonObject manifest = BoundedJson.ParseObject(
+            bytes,
+            (problem, inner) => new CheckpointFormatException(archive.Path, $"{CheckpointArchive.ManifestEntry} {problem}", inner));
+        var checkpoint = new CheckpointFile(archive.Path, limits, ZipCrc32.Append(0, bytes));
+        checkpoint.Parse(new ManifestFields(archive.Path, manifest));
+        checkpoint.HasModelState = archive.Contains(CheckpointArchive.ModelEntry);
+        return checkpoint;
     }
 
     /// <summary>
     /// Loads the checkpoint's model state into <paramref name="model"/> (Keras' <c>load_weights</c>):
     /// for inference or evaluation with the weights of, say, the best checkpoint, without resuming.
+    /// The bytes stream from the archive into the engine, bounded by <see cref="CheckpointReadLimits.MaxModelBytes"/>
+    /// and checked against the entry's length and CRC.
     /// </summary>
     /// <param name="model">The engine's model-state seam.</param>
     /// <exception cref="InvalidOperationException">The checkpoint holds no model state.</exception>
+    /// <exception cref="CheckpointFormatException">The model's bytes are corrupt, over the limit, or the engine cannot load them.</exception>
     public void LoadModelInto(IModelStateControl model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        byte[] bytes = ModelBytes ?? throw new InvalidOperationException("The checkpoint holds no model state (its run's module exposed no IModelStateControl).");
-        using var buffer = new MemoryStream(bytes, writable: false);
-        model.Load(buffer);
+        if (!HasModelState)
+        {
+            throw new InvalidOperationException($"The checkpoint '{Path}' holds no model state (its run's module exposed no IModelStateControl).");
+        }
+
+        using CheckpointArchive archive = OpenAgain();
+        LoadModel(archive, model);
     }
 
-    /// <summary>Writes the state of a run into <paramref name="path"/> atomically.</summary>
-    internal static void Write(string path, TrainerContext context, ICallbackDispatcher callbacks, int epochsCompleted)
+    /// <summary>Opens the file again for the reads that follow <see cref="Read(string, CheckpointReadLimits)"/> (model, snapshots), checking it is the file that was read.</summary>
+    private CheckpointArchive OpenAgain()
     {
-        var manifest = new JsonObject
+        CheckpointArchive archive = CheckpointArchive.Open(Path, Limits);
+        try
         {
-            ["format"] = FormatTag,
-            ["version"] = CurrentVersion,
-            ["epochsCompleted"] = epochsCompleted,
-            ["globalStep"] = context.GlobalStep,
-            ["savedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        var metrics = new CallbackStateWriter();
-        foreach (KeyValuePair<string, double> metric in context.Metrics)
-        {
-            metrics.Write(metric.Key, metric.Value);
-        }
-
-        manifest["metrics"] = metrics.Target;
-        if (context.LearningRates is { } learningRates)
-        {
-            var rates = new JsonArray();
-            for (int group = 0; group < learningRates.GroupCount; group++)
+            byte[] bytes = archive.ReadAll(CheckpointArchive.ManifestEntry, Limits.MaxManifestBytes);
+            if (ZipCrc32.Append(0, bytes) != ManifestCrc)
             {
-                rates.Add(CallbackStateWriter.EncodeDouble(learningRates.GetLearningRate(group)));
+                throw new CheckpointFormatException(Path, "changed on disk after it was read; read it again.", null);
             }
 
-            manifest["learningRates"] = rates;
+            return archive;
         }
-
-        var states = new CallbackStateWriter();
-        callbacks.OnSaveState(context, states);
-        manifest["callbacks"] = states.Target;
-
-        byte[]? model = null;
-        if (context.ModelState is { } modelState)
+        catch
         {
-            using var buffer = new MemoryStream();
-            modelState.Save(buffer);
-            model = buffer.ToArray();
+            archive.Dispose();
+            throw;
         }
-
-        AtomicFile.Write(path, stream =>
-        {
-            using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            ZipArchiveEntry entry = archive.CreateEntry(ManifestEntry, CompressionLevel.Optimal);
-            using (Stream manifestStream = entry.Open())
-            using (var writer = new Utf8JsonWriter(manifestStream, JsonText.Indented))
-            {
-                manifest.WriteTo(writer);
-            }
-
-            if (model is not null)
-            {
-                using Stream modelStream = archive.CreateEntry(ModelEntry, CompressionLevel.Fastest).Open();
-                modelStream.Write(model, 0, model.Length);
-            }
-        });
     }
 
-    /// <summary>Restores the model (through the seam) and every callback's state into a starting run.</summary>
-    internal void RestoreInto(TrainerContext context, ICallbackDispatcher callbacks)
+    private void LoadModel(CheckpointArchive archive, IModelStateControl model)
     {
-        if (ModelBytes is not null)
+        using Stream stream = archive.Open(CheckpointArchive.ModelEntry, Limits.MaxModelBytes);
+        try
         {
-            if (context.ModelState is { } modelState)
-            {
-                using var buffer = new MemoryStream(ModelBytes, writable: false);
-                modelState.Load(buffer);
-            }
-            else
-            {
-                context.Warn("The checkpoint holds model state but the module exposes no IModelStateControl; the model was not restored.");
-            }
+            model.Load(stream);
+        }
+        catch (Exception failure) when (failure is not CheckpointFormatException and not OperationCanceledException)
+        {
+            throw new CheckpointFormatException(Path, $"its {CheckpointArchive.ModelEntry} cannot be loaded into the module ({failure.GetType().Name}: {failure.Message}).", failure);
         }
 
-        if (context.LearningRates is { } learningRates)
-        {
-            for (int group = 0; group < Math.Min(learningRates.GroupCount, LearningRates.Count); group++)
-            {
-                learningRates.SetLearningRate(group, LearningRates[group]);
-            }
-        }
-
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ICallback callback in callbacks.Callbacks)
-        {
-            known.Add(callback.StateKey);
-        }
-
-        foreach (string key in CallbackKeys)
-        {
-            if (!known.Contains(key))
-            {
-                context.Warn($"The checkpoint has state for '{key}', but no callback of this run has that state key; it was ignored.");
-            }
-        }
-
-        callbacks.OnLoadState(context, new CallbackStateReader(CallbackStates));
+        CheckpointArchive.Finish(stream);
     }
+
+    /// <summary>The part of an epoch a checkpoint written inside it had done.</summary>
+    internal sealed record SavedProgress(
+        EpochPoint Point,
+        int BatchesDone,
+        double LossSum,
+        double LossWeight,
+        bool ValidationEpoch,
+        IReadOnlyList<SavedAccumulator> Accumulators);
+
+    /// <summary>One metric's accumulator inside an epoch.</summary>
+    internal sealed record SavedAccumulator(string Name, MetricReduction Reduction, double Value, double Weight, long Count, bool Validation, bool Reduced);
 }

@@ -12,15 +12,25 @@ namespace DreamTrainer;
 /// </summary>
 public sealed class CallbackStateWriter
 {
-    internal CallbackStateWriter(JsonObject target) => Target = target;
+    /// <summary>What <see cref="WriteWeightsSnapshot"/> stores when the snapshot is the weights the checkpoint's model.bin holds.</summary>
+    internal const string CurrentWeights = "model.bin";
+
+    internal CallbackStateWriter(JsonObject target, CheckpointEntries entries)
+    {
+        Target = target;
+        Entries = entries;
+    }
 
     /// <summary>Creates a writer over a new, empty state (for tests of callbacks).</summary>
     public CallbackStateWriter()
-        : this(new JsonObject())
+        : this(new JsonObject(), new CheckpointEntries())
     {
     }
 
     internal JsonObject Target { get; }
+
+    /// <summary>The checkpoint's binary entries (weights snapshots), shared by every section.</summary>
+    internal CheckpointEntries Entries { get; }
 
     /// <summary>Writes a boolean.</summary>
     /// <param name="name">The entry name.</param>
@@ -101,8 +111,16 @@ public sealed class CallbackStateWriter
     {
         var section = new JsonObject();
         Set(name, section);
-        return new CallbackStateWriter(section);
+        return new CallbackStateWriter(section, Entries);
     }
+
+    /// <summary>
+    /// Stores a weights snapshot (made by <see cref="IModelStateControl.CreateSnapshot"/>) in its own
+    /// entry of the checkpoint, written through <see cref="IModelStateControl.SaveSnapshot"/> when the
+    /// archive is; or, when <paramref name="isCurrent"/>, a reference to the checkpoint's model.bin.
+    /// </summary>
+    internal void WriteWeightsSnapshot(string name, IModelStateControl model, object snapshot, bool isCurrent) =>
+        Write(name, isCurrent ? CurrentWeights : Entries.Add(stream => model.SaveSnapshot(snapshot, stream)));
 
     internal static JsonNode EncodeDouble(double value)
     {

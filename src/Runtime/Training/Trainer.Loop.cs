@@ -9,7 +9,7 @@ namespace DreamTrainer;
 public sealed partial class Trainer
 {
     /// <summary>One run: the loop's state lives here so the step path touches only fields.</summary>
-    private sealed class Loop<TBatch>
+    private sealed partial class Loop<TBatch>
     {
         private readonly TrainerContext _context;
         private readonly ITrainingModule<TBatch> _module;
@@ -43,31 +43,38 @@ public sealed partial class Trainer
             _ranks = RankSync.For(context);
         }
 
-        public TrainResult Run(CheckpointFile? resumeFrom)
+        public TrainResult Run(CheckpointFile? resumeFrom, bool continueStoppedRun)
         {
             TrainerContext context = _context;
+
+            // Outside the hooks' try: a checkpoint that cannot be restored fails the resume before
+            // any hook runs, so nothing of the run it resumes (logs, summaries, checkpoints) is touched.
+            resumeFrom?.RestoreInto(context, _callbacks, continueStoppedRun);
             TrainEndReason reason = TrainEndReason.Failed;
             Exception? primary = null;
             try
             {
                 _dispatching = -1;
                 _telemetry.Begin();
-                if (resumeFrom is not null)
+                if (resumeFrom is null)
                 {
-                    context.Epoch = resumeFrom.EpochsCompleted;
-                    context.GlobalStep = resumeFrom.GlobalStep;
-                    context.EpochsCompleted = resumeFrom.EpochsCompleted;
-                    context.IsResumed = true;
-                    resumeFrom.RestoreInto(context, _callbacks);
-                }
-                else
-                {
+                    // A resume loads the same checkpoint on every rank; a fresh run starts from rank 0's weights.
                     _ranks?.BroadcastInitialState(context.ModelState);
                 }
 
                 _dispatching = (int)Hook.TrainStart;
                 _callbacks.OnTrainStart(context);
+                context.TrainingStarted = true;
                 reason = RunEpochs();
+            }
+            catch (OperationCanceledException cancelled) when (IsOurCancellation(cancelled))
+            {
+                // A cancellation an engine or callback honoured inside a hook (a checkpoint write) is a cancellation, not a failure.
+                reason = TrainEndReason.Cancelled;
+                primary = cancelled;
+
+                // This rank leaves without the others agreeing: they must not wait for it.
+                context.ProcessGroup.ReportFailure(cancelled);
             }
             catch (Exception failure)
             {
@@ -76,8 +83,16 @@ public sealed partial class Trainer
 
                 // First, so that no other rank waits for this one while the hooks run.
                 context.ProcessGroup.ReportFailure(primary);
-                _dispatching = (int)Hook.Exception;
-                _callbacks.OnException(context, primary);
+                if (Unwrap(primary) is OperationCanceledException cancelled && IsOurCancellation(cancelled))
+                {
+                    reason = TrainEndReason.Cancelled;
+                    primary = cancelled;
+                }
+                else
+                {
+                    _dispatching = (int)Hook.Exception;
+                    _callbacks.OnException(context, primary);
+                }
             }
             finally
             {
@@ -94,6 +109,24 @@ public sealed partial class Trainer
             }
 
             List<Exception> secondary = context.TakeDeferredFailures();
+            if (primary is null)
+            {
+                if (secondary.Count > 0)
+                {
+                    context.ProcessGroup.ReportFailure(secondary[0]);
+                }
+                else
+                {
+                    // No failure on this rank: the ranks meet once more, so that a rank that failed late fails the run everywhere.
+                    _ranks?.Finish();
+                }
+            }
+
+            if (reason == TrainEndReason.Cancelled && primary is null)
+            {
+                primary = new OperationCanceledException($"Training was cancelled in epoch {context.Epoch + 1}, after step {context.GlobalStep}.", context.CancellationToken);
+            }
+
             if (primary is not null)
             {
                 if (secondary.Count == 0)
@@ -102,20 +135,13 @@ public sealed partial class Trainer
                 }
 
                 secondary.Insert(0, primary);
-                throw new AggregateException($"Training failed: {primary.Message} (and {secondary.Count - 1} more failure(s) while handling it).", secondary);
+                string what = reason == TrainEndReason.Cancelled ? "Training was cancelled" : "Training failed";
+                throw new AggregateException($"{what}: {primary.Message} (and {secondary.Count - 1} more failure(s) while handling it).", secondary);
             }
 
             if (secondary.Count > 0)
             {
-                context.ProcessGroup.ReportFailure(secondary[0]);
                 throw secondary.Count == 1 ? secondary[0] : new AggregateException("Several callbacks failed in OnTrainEnd.", secondary);
-            }
-
-            _ranks?.Finish();
-
-            if (reason == TrainEndReason.Cancelled)
-            {
-                throw new OperationCanceledException($"Training was cancelled in epoch {context.Epoch + 1}, after step {context.GlobalStep}.", context.CancellationToken);
             }
 
             return new TrainResult(reason, context.StopReason, context.EpochsCompleted, context.GlobalStep, _history, context.Errors);
@@ -124,20 +150,40 @@ public sealed partial class Trainer
         private TrainEndReason RunEpochs()
         {
             TrainerContext context = _context;
+            EpochProgress progress = context.Progress;
+            bool continuing = context.IsResumed && progress.Point != EpochPoint.None;
+            if (context.IsResumed && !continuing && EndedBeforeResume() is { } endedBefore)
+            {
+                return endedBefore;
+            }
+
             for (int epoch = context.EpochsCompleted; epoch < _options.MaxEpochs; epoch++)
             {
                 context.Epoch = epoch;
-                _metrics.Clear();
-                context.Phase = TrainerPhase.Training;
                 bool validateAtEnd = _validationData is not null && _options.ValidateEveryNSteps == 0 && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
-                context.IsValidationEpoch = validateAtEnd;
+
+                // Also for a resumed epoch: a sampler shuffles by epoch, so the batches skipped are the ones trained.
                 (_trainData as IEpochAware)?.SetEpoch(epoch);
                 (_validationData as IEpochAware)?.SetEpoch(epoch);
                 _telemetry.EpochStarted(epoch);
-                _dispatching = (int)Hook.TrainEpochStart;
-                _callbacks.OnTrainEpochStart(context, epoch);
+                if (!continuing)
+                {
+                    // A resumed epoch already ran its start hooks (their effects, learning rates and
+                    // callback state, are in the checkpoint); its metrics so far were restored.
+                    _metrics.Clear();
+                    progress.Begin();
+                    context.Phase = TrainerPhase.Training;
+                    context.IsValidationEpoch = validateAtEnd;
+                    _dispatching = (int)Hook.TrainEpochStart;
+                    _callbacks.OnTrainEpochStart(context, epoch);
+                }
+                else
+                {
+                    context.Phase = TrainerPhase.Training;
+                }
 
-                TrainEndReason? ended = RunTrainingBatches(epoch);
+                TrainEndReason? ended = RunTrainingBatches(epoch, continuing);
+                continuing = false;
                 if (ended == TrainEndReason.Cancelled)
                 {
                     return TrainEndReason.Cancelled;
@@ -149,7 +195,7 @@ public sealed partial class Trainer
                     return TrainEndReason.Stopped;
                 }
 
-                if (validateAtEnd && !RunValidation(epoch))
+                if (validateAtEnd && progress.Point != EpochPoint.Validated && !RunValidation(epoch))
                 {
                     return TrainEndReason.Cancelled;
                 }
@@ -158,6 +204,7 @@ public sealed partial class Trainer
                 context.LogLearningRates();
                 _ranks?.ReduceMetrics(validationOnly: false);
                 context.Phase = TrainerPhase.Training;
+                progress.End();
                 context.EpochsCompleted = epoch + 1;
                 _dispatching = (int)Hook.TrainEpochEnd;
                 _callbacks.OnTrainEpochEnd(context, epoch, context.Metrics);
@@ -186,24 +233,47 @@ public sealed partial class Trainer
         }
 
         /// <summary>The training half of an epoch; null when the epoch ran out of batches normally.</summary>
-        private TrainEndReason? RunTrainingBatches(int epoch)
+        private TrainEndReason? RunTrainingBatches(int epoch, bool continuing)
         {
             TrainerContext context = _context;
+            EpochProgress progress = context.Progress;
             LossCell loss = context.TrainLoss;
             var output = new StepOutput(loss);
             int limit = _options.LimitTrainBatches;
             long maxSteps = _options.MaxSteps;
             int validateEvery = _validationData is null ? 0 : _options.ValidateEveryNSteps;
-            var mean = new LossMean();
+            ref LossMean mean = ref progress.TrainLoss;
             int batchIndex = 0;
+            int done = continuing ? progress.BatchesDone : 0;
             TrainEndReason? ended = null;
             bool agreedToEnd = false;
+            if (continuing && done > 0)
+            {
+                // Finish what followed the last batch the checkpoint covers, as the interrupted run would have
+                // (every rank restored the same checkpoint, so every rank skips the same batches).
+                if (FinishBatch(epoch, done, validateEvery, maxSteps, ref ended) is { } stopped)
+                {
+                    return stopped;
+                }
+
+                if (EndsAfterStep(ended))
+                {
+                    done = int.MaxValue;
+                }
+            }
 
             foreach (TBatch batch in _trainData)
             {
-                if (limit >= 0 && batchIndex >= limit)
+                if ((limit >= 0 && batchIndex >= limit) || done == int.MaxValue)
                 {
                     break;
+                }
+
+                if (batchIndex < done)
+                {
+                    // A resumed epoch: these batches were trained before the checkpoint.
+                    batchIndex++;
+                    continue;
                 }
 
                 if (_ranks is not null)
@@ -241,6 +311,8 @@ public sealed partial class Trainer
                 mean.Add(in result, weight);
 
                 context.GlobalStep = step + 1;
+                progress.Point = EpochPoint.Training;
+                progress.BatchesDone = batchIndex + 1;
                 _dispatching = (int)Hook.TrainBatchEnd;
                 _callbacks.OnTrainBatchEnd(context, in output, batchIndex, step);
                 _metrics.EndStep();
@@ -252,23 +324,12 @@ public sealed partial class Trainer
                     WriteRequestedCheckpoint();
                 }
 
-                if (validateEvery > 0 && context.GlobalStep % validateEvery == 0 && !ImmediateStopAgreed(batchIndex))
+                if (FinishBatch(epoch, batchIndex, validateEvery, maxSteps, ref ended) is { } cancelled)
                 {
-                    if (!RunValidation(epoch))
-                    {
-                        return TrainEndReason.Cancelled;
-                    }
-
-                    context.Phase = TrainerPhase.Training;
+                    return cancelled;
                 }
 
-                if (maxSteps > 0 && context.GlobalStep >= maxSteps)
-                {
-                    ended = TrainEndReason.Completed;
-                    break;
-                }
-
-                if (_ranks is null && (context.ImmediateStopRequested || ShouldStop()))
+                if (EndsAfterStep(ended))
                 {
                     break;
                 }
@@ -289,6 +350,31 @@ public sealed partial class Trainer
             return ended;
         }
 
+        /// <summary>What follows a training batch: a validation pass every N steps, the step budget. Cancelled, or null.</summary>
+        private TrainEndReason? FinishBatch(int epoch, int batchIndex, int validateEvery, long maxSteps, ref TrainEndReason? ended)
+        {
+            TrainerContext context = _context;
+
+            // Whether the ranks meet depends only on state every rank shares (a resumed pass already validated does not meet again).
+            if (validateEvery > 0 && context.GlobalStep % validateEvery == 0 && context.Progress.Point != EpochPoint.Validated
+                && !ImmediateStopAgreed(batchIndex))
+            {
+                if (!RunValidation(epoch))
+                {
+                    return TrainEndReason.Cancelled;
+                }
+
+                context.Phase = TrainerPhase.Training;
+            }
+
+            if (maxSteps > 0 && context.GlobalStep >= maxSteps)
+            {
+                ended = TrainEndReason.Completed;
+            }
+
+            return null;
+        }
+
         /// <summary>One validation pass; false when cancelled.</summary>
         private bool RunValidation(int epoch)
         {
@@ -301,6 +387,7 @@ public sealed partial class Trainer
 
             context.Phase = TrainerPhase.Validating;
             context.IsValidationEpoch = true;
+            context.Progress.Point = EpochPoint.Validating;
             _metrics.BeginValidation();
             _dispatching = (int)Hook.ValidationStart;
             _callbacks.OnValidationStart(context);
@@ -344,106 +431,10 @@ public sealed partial class Trainer
             _dispatching = (int)Hook.ValidationEpochEnd;
             _callbacks.OnValidationEpochEnd(context, epoch, context.Metrics);
             _metrics.EndValidation();
+            context.Progress.Point = EpochPoint.Validated;
             _dispatching = (int)Hook.ValidationEnd;
             _callbacks.OnValidationEnd(context);
             return true;
-        }
-
-        /// <summary>True when a rank asked to stop at once; across ranks the ranks agree first (every rank validates, or none).</summary>
-        private bool ImmediateStopAgreed(int batchIndex)
-        {
-            if (_ranks is not null && _ranks.Agree(RankSync.Point.BeforeValidation, batchIndex))
-            {
-                // Cancelled on some rank: the next agreement before a step ends the epoch everywhere.
-                return true;
-            }
-
-            return _context.ImmediateStopRequested;
-        }
-
-        /// <summary>A stop was requested and may take effect (MinEpochs and MinSteps are met); says once when it must wait.</summary>
-        private bool ShouldStop()
-        {
-            TrainerContext context = _context;
-            if (!context.StopRequested)
-            {
-                return false;
-            }
-
-            if (context.CanStopEarly)
-            {
-                return true;
-            }
-
-            if (!_deferredStopNoted)
-            {
-                _deferredStopNoted = true;
-                context.Logger.LogInformation(
-                    "A stop was requested ({Reason}), but MinEpochs={MinEpochs} or MinSteps={MinSteps} is not met yet; training continues until it is.",
-                    context.StopReason,
-                    _options.MinEpochs,
-                    _options.MinSteps);
-            }
-
-            return false;
-        }
-
-        private void WriteRequestedCheckpoint()
-        {
-            if (!_context.CheckpointRequested)
-            {
-                return;
-            }
-
-            _context.CheckpointRequested = false;
-            string path = Path.Combine(_options.CheckpointDirectory!, $"requested-epoch{_context.Epoch + 1}-step{_context.GlobalStep}.ckpt");
-            if (_context.IsGlobalZero)
-            {
-                CheckpointFile.Write(path, _context, _callbacks, _context.EpochsCompleted);
-            }
-
-            _ranks?.WaitForCheckpoint();
-        }
-    }
-
-    /// <summary>A pass's mean loss, weighted by batch size: host values summed here, device values on the device.</summary>
-    private struct LossMean
-    {
-        private double _hostSum;
-        private double _hostWeight;
-        private double _deviceWeight;
-        private IDeferredScalar? _deferred;
-
-        public void Add(in StepResult result, int weight)
-        {
-            if (result.Deferred is { } scalar)
-            {
-                scalar.AddToRunningSum(weight);
-                _deferred = scalar;
-                _deviceWeight += weight;
-            }
-            else
-            {
-                _hostSum += result.Value * weight;
-                _hostWeight += weight;
-            }
-        }
-
-        public readonly void LogTo(MetricsStore metrics, string name)
-        {
-            double sum = _hostSum;
-            double weight = _hostWeight;
-            if (_deferred is not null)
-            {
-                sum += _deferred.TakeRunningSum(out _);
-                weight += _deviceWeight;
-            }
-
-            if (weight > 0)
-            {
-                // A weighted mean, so that ranks reduce it weighted by their samples.
-                metrics.LogWeightedMean(name, sum, weight);
-            }
         }
     }
 }

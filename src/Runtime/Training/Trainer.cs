@@ -64,26 +64,41 @@ public sealed partial class Trainer
         IEnumerable<TBatch> trainData,
         IEnumerable<TBatch>? validationData = null,
         CancellationToken cancellationToken = default) =>
-        Run(module, trainData, validationData, null, null, cancellationToken);
+        Run(module, trainData, validationData, null, false, cancellationToken);
 
     /// <summary>
-    /// Resumes a run from a checkpoint: the model (through <see cref="IModelStateControl"/>), the
-    /// epoch and step counters, and each callback's state by its state key. A checkpoint entry with
-    /// no callback, or a callback with no entry, is a warning (<see cref="TrainerContext.Warnings"/>).
+    /// Resumes a run from a checkpoint so that it ends as the uninterrupted run would have: the model
+    /// (through <see cref="IModelStateControl"/>), the epoch and step counters, learning rates, stop
+    /// requests, the epoch in progress when the checkpoint was written inside one (the run continues
+    /// at its next batch; the data must yield the same batches in the same order), and each
+    /// callback's state by its state key. The checkpoint is read and validated, and every state
+    /// restored, before any hook runs or any file is written: a checkpoint that cannot be resumed
+    /// changes nothing on disk. A checkpoint entry with no callback, or a callback with no entry,
+    /// is a warning (<see cref="TrainerContext.Warnings"/>).
     /// </summary>
+    /// <remarks>
+    /// A checkpoint whose run had ended (<see cref="CheckpointFile.EndReason"/>) ends at once with that
+    /// reason: OnTrainStart and OnTrainEnd run (restoring early stopping's best weights, writing the
+    /// log summary), no epoch does. A completed run trains on when <see cref="TrainerOptions.MaxEpochs"/>
+    /// (or <see cref="TrainerOptions.MaxSteps"/>) is raised above it; a stopped one when
+    /// <paramref name="continueStoppedRun"/> is true.
+    /// </remarks>
     /// <typeparam name="TBatch">The batch type.</typeparam>
     /// <param name="checkpointPath">A file written by the trainer or the checkpoint callback.</param>
     /// <param name="module">The training and validation steps.</param>
     /// <param name="trainData">The training batches.</param>
     /// <param name="validationData">The validation batches, or null for none.</param>
+    /// <param name="continueStoppedRun">Train on from a checkpoint whose run a stop had ended (callbacks keep their state: an early stopping whose patience ran out stops again at its next check).</param>
     /// <param name="cancellationToken">Ends the run with <see cref="TrainEndReason.Cancelled"/>.</param>
     /// <returns>Why and where the run ended.</returns>
-    /// <exception cref="InvalidOperationException">The checkpoint already holds <see cref="TrainerOptions.MaxEpochs"/> epochs (or <see cref="TrainerOptions.MaxSteps"/> steps): nothing would train. The message names both numbers.</exception>
+    /// <exception cref="CheckpointFormatException">The checkpoint cannot be read or holds an impossible value; the message names the file and the problem.</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint's run had not ended, but it already holds <see cref="TrainerOptions.MaxEpochs"/> epochs (or <see cref="TrainerOptions.MaxSteps"/> steps): nothing would train. Or <see cref="TrainerOptions.MaxEpochs"/> is below the checkpoint's epochs. The message names both numbers.</exception>
     public TrainResult Resume<TBatch>(
         string checkpointPath,
         ITrainingModule<TBatch> module,
         IEnumerable<TBatch> trainData,
         IEnumerable<TBatch>? validationData = null,
+        bool continueStoppedRun = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
@@ -92,22 +107,22 @@ public sealed partial class Trainer
             throw new FileNotFoundException($"checkpointPath '{checkpointPath}' does not exist.", checkpointPath);
         }
 
-        CheckpointFile checkpoint = CheckpointFile.Read(checkpointPath);
-        if (checkpoint.EpochsCompleted >= _options.MaxEpochs)
+        CheckpointFile checkpoint = CheckpointFile.Read(checkpointPath, _options.CheckpointReadLimits ?? CheckpointReadLimits.Default);
+        bool budgetReached = checkpoint.EpochsCompleted >= _options.MaxEpochs || (_options.MaxSteps > 0 && checkpoint.GlobalStep >= _options.MaxSteps);
+        bool endsAtOnce = (checkpoint.EndReason == TrainEndReason.Stopped && !continueStoppedRun)
+            || (checkpoint.EndReason == TrainEndReason.Completed && budgetReached);
+        if (checkpoint.EpochsCompleted > _options.MaxEpochs || (budgetReached && !endsAtOnce))
         {
+            bool steps = checkpoint.EpochsCompleted < _options.MaxEpochs;
+            string held = steps ? $"{checkpoint.GlobalStep} step(s)" : $"{checkpoint.EpochsCompleted} epoch(s)";
+            string option = steps ? $"MaxSteps is {_options.MaxSteps}" : $"MaxEpochs is {_options.MaxEpochs}";
+            string raise = steps ? $"Set MaxSteps above {checkpoint.GlobalStep}" : $"Set MaxEpochs above {checkpoint.EpochsCompleted}";
+            string ended = checkpoint.EndReason == TrainEndReason.Stopped ? " The checkpoint's run had stopped; continueStoppedRun asks to train on." : string.Empty;
             throw new InvalidOperationException(
-                $"Cannot resume from '{Path.GetFullPath(checkpointPath)}': it holds {checkpoint.EpochsCompleted} epoch(s) already trained, and MaxEpochs is {_options.MaxEpochs}, so no epoch would run. "
-                + $"Set MaxEpochs above {checkpoint.EpochsCompleted} to train on.");
+                $"Cannot resume from '{checkpoint.Path}': it holds {held} already trained, and {option}, so no {(steps ? "step" : "epoch")} would run. {raise} to train on.{ended}");
         }
 
-        if (_options.MaxSteps > 0 && checkpoint.GlobalStep >= _options.MaxSteps)
-        {
-            throw new InvalidOperationException(
-                $"Cannot resume from '{Path.GetFullPath(checkpointPath)}': it holds {checkpoint.GlobalStep} step(s) already trained, and MaxSteps is {_options.MaxSteps}, so no step would run. "
-                + $"Set MaxSteps above {checkpoint.GlobalStep} to train on.");
-        }
-
-        return Run(module, trainData, validationData, checkpoint, Path.GetFullPath(checkpointPath), cancellationToken);
+        return Run(module, trainData, validationData, checkpoint, continueStoppedRun, cancellationToken);
     }
 
     /// <summary>Writes a checkpoint of the current (or last) run to <paramref name="path"/>, atomically; in a data-parallel run, on rank 0 only.</summary>
@@ -118,7 +133,7 @@ public sealed partial class Trainer
         TrainerContext context = Context ?? throw new InvalidOperationException("SaveCheckpoint needs a run: call Fit first.");
         if (context.IsGlobalZero)
         {
-            CheckpointFile.Write(path, context, Callbacks, context.EpochsCompleted);
+            CheckpointFile.Write(path, context, Callbacks);
         }
     }
 
@@ -127,7 +142,7 @@ public sealed partial class Trainer
         IEnumerable<TBatch> trainData,
         IEnumerable<TBatch>? validationData,
         CheckpointFile? resumeFrom,
-        string? resumePath,
+        bool continueStoppedRun,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -139,12 +154,12 @@ public sealed partial class Trainer
             Callbacks = Callbacks,
             TrainBatchCount = CountBatches(trainData, _options.LimitTrainBatches),
             HasValidationData = validationData is not null,
-            ResumePath = resumePath,
+            ResumePath = resumeFrom?.Path,
             ProcessGroup = module.ProcessGroup ?? SingleProcessGroup.Instance,
         };
         Context = context;
         var loop = new Loop<TBatch>(this, context, module, trainData, validationData);
-        return loop.Run(resumeFrom);
+        return loop.Run(resumeFrom, continueStoppedRun);
     }
 
     private static int CountBatches<TBatch>(IEnumerable<TBatch> data, int limit)

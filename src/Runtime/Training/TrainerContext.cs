@@ -137,6 +137,15 @@ public sealed class TrainerContext
     /// <summary>The learning rate of parameter group 0, or NaN without a learning-rate seam.</summary>
     public double LearningRate => _learningRates is { } lr ? lr.GetLearningRate(0) : double.NaN;
 
+    /// <summary>The part of the current epoch done (for checkpoints written inside an epoch).</summary>
+    internal EpochProgress Progress { get; } = new();
+
+    /// <summary>True once every callback's OnTrainStart has run: a run that fails before has trained nothing and must not rewrite the artifacts of the run it resumes.</summary>
+    internal bool TrainingStarted { get; set; }
+
+    /// <summary>The limits of checkpoint reads (<see cref="TrainerOptions.CheckpointReadLimits"/>).</summary>
+    internal CheckpointReadLimits ReadLimits => Options.CheckpointReadLimits ?? CheckpointReadLimits.Default;
+
     /// <summary>True once a callback has requested a stop; stop requests are OR-combined.</summary>
     public bool StopRequested { get; private set; }
 
@@ -332,7 +341,7 @@ public sealed class TrainerContext
         ICallbackDispatcher callbacks = Callbacks ?? throw new InvalidOperationException("SaveCheckpoint needs a running trainer.");
         if (IsGlobalZero)
         {
-            CheckpointFile.Write(path, this, callbacks, EpochsCompleted);
+            CheckpointFile.Write(path, this, callbacks);
         }
     }
 
@@ -386,6 +395,15 @@ public sealed class TrainerContext
         Record(new CallbackError(CallbackCollection.Describe(callback), hook, exception, Epoch, GlobalStep));
 
     internal void DeferFailure(Exception exception) => _deferredFailures.Add(exception);
+
+    /// <summary>The stop requests a checkpoint recorded (a resumed run honours them as the interrupted one would have).</summary>
+    internal void RestoreStop(IReadOnlyList<string> reasons, bool immediately)
+    {
+        _stopReasons.Clear();
+        _stopReasons.AddRange(reasons);
+        StopRequested = reasons.Count > 0;
+        ImmediateStopRequested = StopRequested && immediately;
+    }
 
     internal List<Exception> TakeDeferredFailures()
     {

@@ -45,6 +45,14 @@ public sealed class TrainerOptions
     /// <summary>Where checkpoints requested through <see cref="TrainerContext.RequestCheckpoint"/> go; null: nowhere.</summary>
     public string? CheckpointDirectory { get; set; }
 
+    /// <summary>
+    /// How much a checkpoint read by <see cref="Trainer.Resume{TBatch}"/> (and the checkpoint callback's
+    /// manifest) may take; null: <see cref="DreamTrainer.CheckpointReadLimits.Default"/> (16 MiB of
+    /// manifest, 2 GiB of model). Raise <see cref="DreamTrainer.CheckpointReadLimits.MaxModelBytes"/>
+    /// for a larger model.
+    /// </summary>
+    public CheckpointReadLimits? CheckpointReadLimits { get; set; }
+
     /// <summary>Where the trainer and callbacks log (isolated failures, resume warnings). Default: nowhere.</summary>
     public ILogger? Logger { get; set; }
 
@@ -112,9 +120,12 @@ public sealed class TrainerOptions
             throw new ArgumentException($"RunName must be one folder name (no path separators, not '.' or '..'); it was '{RunName}'.", nameof(RunName));
         }
 
-        if (CheckpointDirectory is { Length: 0 })
+        if (CheckpointDirectory is { } directory
+            && (string.IsNullOrWhiteSpace(directory) || directory.Trim() != directory || directory.IndexOfAny(System.IO.Path.GetInvalidPathChars()) >= 0 || directory.Contains('\0', StringComparison.Ordinal)))
         {
-            throw new ArgumentException("CheckpointDirectory must be null or a path; it was the empty string.", nameof(CheckpointDirectory));
+            throw new ArgumentException(
+                $"CheckpointDirectory must be null or a folder path without leading or trailing white space or characters paths cannot hold; it was '{directory.Replace("\0", "\\0", StringComparison.Ordinal)}'.",
+                nameof(CheckpointDirectory));
         }
     }
 

@@ -75,10 +75,12 @@ public partial class LightningModelCheckpointTests
         {
             var again = new Trainer(new TrainerOptions { MaxEpochs = 1 }, new CallbackCollection());
 
-            // Deliberate difference: resuming a finished run with the same MaxEpochs fails, naming
-            // both numbers (Lightning silently trains nothing).
-            var error = Assert.Throws<InvalidOperationException>(() => again.Resume(checkpoint.BestPath!, LogInTwoMethods(), Batches(2)));
-            Assert.Contains("1 epoch(s) already trained, and MaxEpochs is 1", error.Message, StringComparison.Ordinal);
+            // As Lightning, the finished run trains nothing; here the checkpoint records that its run
+            // completed, so the resume ends at once with that reason and says so in a warning.
+            TrainResult result = again.Resume(checkpoint.BestPath!, LogInTwoMethods(), Batches(2));
+            Assert.Equal(TrainEndReason.Completed, result.Reason);
+            Assert.Empty(result.History);
+            Assert.Contains(again.Context!.Warnings, w => w.Contains("ended (Completed) after epoch 1", StringComparison.Ordinal));
             Assert.Equal(new[] { "epoch=01.ckpt" }, Checkpoints(Root));
         }
     }
@@ -95,8 +97,8 @@ public partial class LightningModelCheckpointTests
         Assert.Equal(2, chk.EpochsCompleted);
         Assert.Equal(4, chk.GlobalStep);
 
-        // Deliberate difference (as above): the finished run cannot be resumed with MaxEpochs 2; the files stay as they were.
-        Assert.Throws<InvalidOperationException>(() => new Trainer(new TrainerOptions { MaxEpochs = 2 }).Resume(last, LogInTwoMethods(), Batches(2)));
+        // As above: the completed run ends at once (Lightning trains nothing); the files stay as they were.
+        Assert.Equal(TrainEndReason.Completed, new Trainer(new TrainerOptions { MaxEpochs = 2 }).Resume(last, LogInTwoMethods(), Batches(2)).Reason);
         Assert.Equal(2, Checkpoints(Root).Length);
     }
 
