@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
@@ -11,12 +12,13 @@ public sealed partial class CheckpointCallback
 {
     private const string VersionSeparator = "-v";
 
-    private void SaveTopKCheckpoint(TrainerContext context, MetricsView metrics, bool atEpochEnd)
+    /// <summary>Ranks and writes a top-k checkpoint; returns the file that left the top k (deleted by <see cref="Commit"/>), or null.</summary>
+    private string? SaveTopKCheckpoint(TrainerContext context, MetricsView metrics, bool atEpochEnd)
     {
         if (SaveTopK == 0)
         {
             _deferred = false;
-            return;
+            return null;
         }
 
         double score = context.GlobalStep;
@@ -26,7 +28,7 @@ public sealed partial class CheckpointCallback
             bool present = atEpochEnd ? _metric.TryRead(context, metrics, out score) : _metric.TryReadNow(context, metrics, out score);
             if (!present)
             {
-                return;
+                return null;
             }
 
             mode = _metric.Resolve(context);
@@ -42,17 +44,18 @@ public sealed partial class CheckpointCallback
         _currentScore = score;
         if (InitialValueThreshold is { } threshold && !Monitoring.IsImprovement(score, threshold, mode, 0))
         {
-            return;
+            return null;
         }
 
         bool full = SaveTopK > 0 && _kept.Count >= SaveTopK;
         if (full && !IsBetter(score, _kept[^1].Score, mode))
         {
-            return;
+            return null;
         }
 
         string? replaced = full ? _kept[^1].File : null;
         string file = AvailableName(Template.Render(context.Epoch + 1, context.GlobalStep, _batchesInEpoch, metrics), replaced);
+        var committed = new List<KeptCheckpoint>(_kept);
         _kept.RemoveAll(k => k.File == file);
         Insert(new KeptCheckpoint(file, score, context.Epoch, context.GlobalStep), mode);
         KeptCheckpoint? dropped = null;
@@ -69,12 +72,11 @@ public sealed partial class CheckpointCallback
             _lastFile ??= AvailableName("last", null);
         }
 
+        // The manifest names the new files before they exist, with the kept list still the one on disk.
+        Own(committed, file, SaveLast ? _lastFile : null);
         context.SaveCheckpoint(InsideDirectory(file));
         _lastSavedStep = context.GlobalStep;
-        if (dropped is not null && dropped.File != file)
-        {
-            Remove(context, dropped.File);
-        }
+        return dropped is not null && dropped.File != file ? dropped.File : null;
     }
 
     private void SaveLastCheckpoint(TrainerContext context)
@@ -84,8 +86,48 @@ public sealed partial class CheckpointCallback
             return;
         }
 
-        _lastFile ??= AvailableName("last", null);
+        if (_lastFile is null)
+        {
+            _lastFile = AvailableName("last", null);
+            Own(_kept, _lastFile, null);
+        }
+
         context.SaveCheckpoint(InsideDirectory(_lastFile));
+    }
+
+    /// <summary>
+    /// After the checkpoints of a save are written: the manifest gets the new kept list (still
+    /// owning a dropped file), then the dropped file is deleted — never the file this run resumed from.
+    /// </summary>
+    private void Commit(TrainerContext context, string? dropped)
+    {
+        WriteManifest(_kept, dropped);
+        if (dropped is not null)
+        {
+            string path = InsideDirectory(dropped);
+            if (!string.Equals(path, context.ResumePath, StringComparison.Ordinal))
+            {
+                AtomicFile.Delete(path);
+            }
+
+            _owned.Remove(dropped);
+        }
+    }
+
+    /// <summary>Writes the manifest naming <paramref name="file"/> (and <paramref name="alsoFile"/>) as owned before they are written, unless it does already.</summary>
+    private void Own(List<KeptCheckpoint> committed, string file, string? alsoFile)
+    {
+        bool known = _owned.Contains(file) && (alsoFile is null || _owned.Contains(alsoFile));
+        _owned.Add(file);
+        if (alsoFile is not null)
+        {
+            _owned.Add(alsoFile);
+        }
+
+        if (!known)
+        {
+            WriteManifest(committed, null);
+        }
     }
 
     private static bool IsBetter(double score, double than, MonitorMode mode) => mode == MonitorMode.Min ? score < than : score > than;
@@ -120,16 +162,6 @@ public sealed partial class CheckpointCallback
         }
 
         return file;
-    }
-
-    /// <summary>Deletes a checkpoint that left the top k, but never the one this run resumed from.</summary>
-    private void Remove(TrainerContext context, string file)
-    {
-        string path = InsideDirectory(file);
-        if (!string.Equals(path, context.ResumePath, StringComparison.Ordinal))
-        {
-            File.Delete(path);
-        }
     }
 
     /// <summary>Warns once per run when the folder holds checkpoints this callback does not own (Lightning warns the same).</summary>
@@ -185,6 +217,13 @@ public sealed partial class CheckpointCallback
     {
         _kept.Clear();
         reader.TryRead("kept_count", out int count);
+
+        // Each kept checkpoint takes entries of its own, so a count beyond them is a crafted file, not a loop to run.
+        if (count < 0 || count > reader.Count)
+        {
+            throw reader.Invalid("kept_count", count, $"must be between 0 and the number of entries ({reader.Count})");
+        }
+
         for (int i = 0; i < count; i++)
         {
             string prefix = "kept_" + i.ToString(CultureInfo.InvariantCulture);
@@ -192,44 +231,60 @@ public sealed partial class CheckpointCallback
                 && reader.TryRead(prefix + "_score", out double score) && reader.TryRead(prefix + "_epoch", out int epoch))
             {
                 reader.TryRead(prefix + "_step", out long step);
+                RequireFileName(reader, prefix + "_file", file);
+                if (double.IsNaN(score))
+                {
+                    throw reader.Invalid(prefix + "_score", score, "cannot be NaN (a NaN score is kept as the worst value, an infinity)");
+                }
+
+                if (epoch < 0 || step < 0)
+                {
+                    throw reader.Invalid(epoch < 0 ? prefix + "_epoch" : prefix + "_step", Math.Min(epoch, step), "must be 0 or more");
+                }
+
+                if (_kept.Exists(k => k.File == file))
+                {
+                    throw reader.Invalid(prefix + "_file", file, "names a file kept twice");
+                }
+
                 _kept.Add(new KeptCheckpoint(file, score, epoch, step));
             }
         }
 
         _lastFile = reader.TryRead("last_file", out string? last) ? last : null;
-        _currentScore = reader.TryRead("current_score", out double? current) ? current : null;
-    }
-
-    private void WriteManifest()
-    {
-        var kept = new JsonArray();
-        foreach (KeptCheckpoint item in _kept)
+        if (_lastFile is not null)
         {
-            kept.Add((JsonNode)new JsonObject
-            {
-                ["file"] = item.File,
-                ["epoch"] = item.EpochIndex + 1,
-                ["step"] = item.Step,
-                ["score"] = _metric is not null && double.IsFinite(item.Score) ? JsonValue.Create(item.Score) : null,
-            });
+            RequireFileName(reader, "last_file", _lastFile);
         }
 
-        var manifest = new JsonObject
+        _currentScore = reader.TryRead("current_score", out double? current) ? current : null;
+        if (_currentScore is { } score2 && double.IsNaN(score2))
         {
-            ["format"] = "DreamTrainer.CheckpointManifest",
-            ["version"] = 2,
-            ["monitor"] = Monitor,
-            ["mode"] = Mode.ToString().ToLowerInvariant(),
-            ["best"] = _kept.Count > 0 ? _kept[0].File : null,
-            ["last"] = _lastFile,
-            ["kept"] = kept,
-        };
-        AtomicFile.Write(Path.Combine(Directory, ManifestFileName), stream =>
-        {
-            using var writer = new Utf8JsonWriter(stream, JsonText.Indented);
-            manifest.WriteTo(writer);
-        });
+            throw reader.Invalid("current_score", score2, "cannot be NaN");
+        }
     }
+
+    /// <summary>A checkpoint names only files of its own folder: a plain <c>.ckpt</c> file name, never a path.</summary>
+    private static void RequireFileName(CallbackStateReader reader, string name, string file)
+    {
+        if (!IsPlainCheckpointName(file))
+        {
+            throw reader.Invalid(name, "\"" + file + "\"", "must be a plain .ckpt file name inside the checkpoint folder (no folders, no '..', not absolute)");
+        }
+    }
+
+    private static bool IsPlainCheckpointName(string file) =>
+        file.Length is > 5 and <= 255
+        && file.EndsWith(".ckpt", StringComparison.Ordinal)
+        && file != ".ckpt"
+        && !file.StartsWith('.')
+        && file.IndexOfAny(new[] { '/', '\\', ':' }) < 0
+        && file.IndexOfAny(Path.GetInvalidFileNameChars()) < 0
+        && !file.Contains("..", StringComparison.Ordinal)
+        && !Path.IsPathRooted(file);
+
+    /// <summary>The names of files this callback writes in its folder (for stale temporary files).</summary>
+    private static bool IsOurFileName(string file) => file == ManifestFileName || file.EndsWith(".ckpt", StringComparison.Ordinal);
 
     private sealed record KeptCheckpoint(string File, double Score, int EpochIndex, long Step);
 }

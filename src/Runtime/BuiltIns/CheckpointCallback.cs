@@ -27,6 +27,14 @@ namespace DreamTrainer;
 /// (<c>enableVersionCounter</c>), so nothing of theirs is overwritten.</para>
 /// <para>Like Keras' best and Lightning's kept models, the ranking (kept list, last file, current
 /// score) stays across Fits of one instance; a resume replaces it with the checkpoint's.</para>
+/// <para>The writes of one save are ordered so that a process killed at any instant leaves a
+/// consistent folder: the manifest first names a file this callback is about to write (<c>owned</c>),
+/// then the checkpoint, then <c>last.ckpt</c>, then the manifest with the new kept list, and only
+/// then is a file that left the top k deleted. The manifest's <c>kept</c> files always exist. A
+/// resume reconciles the folder with the checkpoint it resumes from: files the manifest says this
+/// callback owns that the checkpoint does not keep are deleted (never the file resumed from), kept
+/// files that are gone are dropped with a warning, <c>last.ckpt</c> is brought up to the resumed
+/// state, and temporary files killed writes left are removed.</para>
 /// </remarks>
 [Callback(Priority = -100, Ranks = CallbackRanks.Zero)]
 public sealed partial class CheckpointCallback
@@ -38,6 +46,7 @@ public sealed partial class CheckpointCallback
     public const string LastFileName = "last.ckpt";
 
     private readonly List<KeptCheckpoint> _kept = new();
+    private readonly HashSet<string> _owned = new(StringComparer.Ordinal);
     private readonly MonitoredMetric? _metric;
     private readonly TimeProvider _time;
     private long _lastTime;
@@ -195,6 +204,7 @@ public sealed partial class CheckpointCallback
     private void Start(TrainerContext context)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        AtomicFile.RemoveStaleTemporaries(Directory, IsOurFileName);
         _metric?.Reset();
         _lastTime = _time.GetTimestamp();
         _lastSavedStep = context.IsResumed ? context.GlobalStep : -1;
@@ -204,7 +214,11 @@ public sealed partial class CheckpointCallback
         // Keras' best and Lightning's best_k_models do: a later run competes with the files an
         // earlier one kept, and overwrites its own last file. A resume replaces them with the
         // checkpoint's.
-        if (!context.IsResumed)
+        if (context.IsResumed)
+        {
+            Reconcile(context);
+        }
+        else
         {
             WarnIfNotEmpty(context);
         }
@@ -256,13 +270,9 @@ public sealed partial class CheckpointCallback
     private void Save(TrainerContext context, int epoch, MetricsView metrics)
     {
         bool due = _deferred || (EveryNEpochs > 0 && (epoch + 1) % EveryNEpochs == 0);
-        if (due && _lastSavedStep != context.GlobalStep)
-        {
-            SaveTopKCheckpoint(context, metrics, atEpochEnd: true);
-        }
-
+        string? dropped = due && _lastSavedStep != context.GlobalStep ? SaveTopKCheckpoint(context, metrics, atEpochEnd: true) : null;
         SaveLastCheckpoint(context);
-        WriteManifest();
+        Commit(context, dropped);
     }
 
     [OnException]
@@ -279,16 +289,16 @@ public sealed partial class CheckpointCallback
         SaveLastCheckpoint(context);
     }
 
-    [OnSaveState]
-    private void SaveKept(CallbackStateWriter writer) => WriteState(writer);
-
     [OnLoadState]
     private void LoadKept(CallbackStateReader reader) => ReadState(reader);
 
+    [OnSaveState]
+    private void SaveKept(CallbackStateWriter writer) => WriteState(writer);
+
     private void SaveNow(TrainerContext context, MetricsView metrics, bool atEpochEnd)
     {
-        SaveTopKCheckpoint(context, metrics, atEpochEnd);
+        string? dropped = SaveTopKCheckpoint(context, metrics, atEpochEnd);
         SaveLastCheckpoint(context);
-        WriteManifest();
+        Commit(context, dropped);
     }
 }

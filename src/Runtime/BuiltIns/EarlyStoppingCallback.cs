@@ -15,13 +15,22 @@ namespace DreamTrainer;
 /// </summary>
 /// <remarks>
 /// It checks at each epoch end. A <c>val_*</c> metric is read only in epochs with a validation
-/// pass; in a run without validation data it warns once and never acts.
+/// pass; in a run without validation data it warns once and never acts. With
+/// <c>restoreBestWeights</c>, a checkpoint keeps the best weights too (a reference to its own
+/// model when they are the current ones, else an entry of their own), so a resumed run restores
+/// the same epoch's weights as an uninterrupted one.
 /// </remarks>
 public sealed partial class EarlyStoppingCallback
 {
+    private const string BestWeightsEntry = "best_weights";
+
     private readonly TextWriter? _output;
     private readonly MonitoredMetric _metric;
     private object? _bestWeights;
+
+    // The step the best-weights snapshot was taken at: while the weights have not changed since, a
+    // checkpoint's model.bin holds them and the snapshot needs no entry of its own.
+    private long _bestWeightsStep = -1;
 
     [CallbackState]
     private int _wait;
@@ -158,9 +167,9 @@ public sealed partial class EarlyStoppingCallback
         }
 
         _metric.Reset();
-        ReplaceBestWeights(null);
         if (!context.IsResumed)
         {
+            ReplaceBestWeights(null);
             _wait = 0;
             _stoppedEpoch = -1;
             _best = null;
@@ -194,7 +203,7 @@ public sealed partial class EarlyStoppingCallback
         if (RestoreBestWeights && _bestWeights is null)
         {
             // Before any improvement is recorded, the current weights are the best there are.
-            ReplaceBestWeights(context.CreateWeightsSnapshot());
+            ReplaceBestWeights(context.CreateWeightsSnapshot(), context.GlobalStep);
             _bestEpoch = epoch;
         }
 
@@ -205,7 +214,7 @@ public sealed partial class EarlyStoppingCallback
             _bestEpoch = epoch;
             if (RestoreBestWeights)
             {
-                ReplaceBestWeights(context.CreateWeightsSnapshot());
+                ReplaceBestWeights(context.CreateWeightsSnapshot(), context.GlobalStep);
             }
 
             if (Baseline is null || _metric.IsImprovement(current, Baseline, MinDelta))
@@ -246,6 +255,48 @@ public sealed partial class EarlyStoppingCallback
             }
             context.RestoreWeights(_bestWeights);
             ReplaceBestWeights(null);
+            _bestWeightsStep = -1;
+        }
+    }
+
+    [OnSaveState]
+    private void SaveBestWeights(TrainerContext context, CallbackStateWriter writer)
+    {
+        if (RestoreBestWeights && _bestWeights is not null && context.ModelState is { } model)
+        {
+            writer.WriteWeightsSnapshot(BestWeightsEntry, model, _bestWeights, isCurrent: _bestWeightsStep == context.GlobalStep);
+        }
+    }
+
+    [OnLoadState]
+    private void LoadBestWeights(TrainerContext context, CallbackStateReader reader)
+    {
+        // The generated code has read the fields; a checkpoint may be hostile, so check them.
+        if (_wait < 0)
+        {
+            throw reader.Invalid("_wait", _wait, "must be 0 or more");
+        }
+
+        if (_stoppedEpoch < -1)
+        {
+            throw reader.Invalid("_stoppedEpoch", _stoppedEpoch, "must be -1 (not stopped) or an epoch index");
+        }
+
+        if (_bestEpoch < -1)
+        {
+            throw reader.Invalid("_bestEpoch", _bestEpoch, "must be -1 (none yet) or an epoch index");
+        }
+
+        if (_best is { } best && double.IsNaN(best))
+        {
+            throw reader.Invalid("_best", best, "cannot be NaN (no value compares better than NaN)");
+        }
+
+        ReplaceBestWeights(null);
+        if (RestoreBestWeights && context.ModelState is { } model
+            && reader.TryReadWeightsSnapshot(BestWeightsEntry, model, context, out object? snapshot))
+        {
+            ReplaceBestWeights(snapshot, -1);
         }
     }
 
@@ -261,7 +312,7 @@ public sealed partial class EarlyStoppingCallback
         best is { } value ? string.Create(CultureInfo.InvariantCulture, $"{Monitoring.Format(value)} in epoch {_bestEpoch + 1}") : "none yet";
 
     /// <summary>Keeps one snapshot; a replaced one is disposed when it can be (GPU copies of a state dict).</summary>
-    private void ReplaceBestWeights(object? snapshot)
+    private void ReplaceBestWeights(object? snapshot, long step = -1)
     {
         if (!ReferenceEquals(_bestWeights, snapshot))
         {
@@ -269,5 +320,6 @@ public sealed partial class EarlyStoppingCallback
         }
 
         _bestWeights = snapshot;
+        _bestWeightsStep = snapshot is null ? -1 : step;
     }
 }

@@ -114,6 +114,26 @@ public sealed partial class ReduceLROnPlateau
         }
     }
 
+    [OnLoadState]
+    private void Validate(CallbackStateReader reader)
+    {
+        // The generated code has read the fields; a checkpoint may be hostile, so check them.
+        if (_wait < 0)
+        {
+            throw reader.Invalid("_wait", _wait, "must be 0 or more");
+        }
+
+        if (_cooldownCounter < 0)
+        {
+            throw reader.Invalid("_cooldownCounter", _cooldownCounter, "must be 0 or more");
+        }
+
+        if (_best is { } best && double.IsNaN(best))
+        {
+            throw reader.Invalid("_best", best, "cannot be NaN (no value compares better than NaN)");
+        }
+    }
+
     [OnTrainEpochEnd]
     private void Check(TrainerContext context, int epoch, MetricsView metrics)
     {

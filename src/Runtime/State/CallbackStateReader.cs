@@ -295,7 +295,7 @@ public sealed class CallbackStateReader
     /// Reads a weights snapshot written by <see cref="CallbackStateWriter.WriteWeightsSnapshot"/>:
     /// through the engine's <see cref="IModelStateControl.LoadSnapshot"/>, streamed and bounded.
     /// </summary>
-    internal bool TryReadWeightsSnapshot(string name, IModelStateControl model, long limit, TrainerContext context, out object? snapshot)
+    internal bool TryReadWeightsSnapshot(string name, IModelStateControl model, TrainerContext context, out object? snapshot)
     {
         snapshot = null;
         if (!TryRead(name, out string? entry) || entry is null)
