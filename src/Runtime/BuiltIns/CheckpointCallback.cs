@@ -19,8 +19,10 @@ namespace DreamTrainer;
 /// <para>A NaN score ranks as the worst (Lightning). <c>initialValueThreshold</c> must be beaten
 /// before anything is kept (Keras). <c>epoch</c> and <c>step</c> can be the monitor.</para>
 /// <para>File names come from <c>fileNameTemplate</c> with placeholders <c>{epoch}</c> (from 1),
-/// <c>{step}</c> (steps taken), <c>{batch}</c> (batches done in the epoch) and any metric, each
-/// with an optional .NET format: <c>"epoch={epoch:D3}-val_loss={val_loss:F4}"</c>. A placeholder
+/// <c>{step}</c> (steps taken), <c>{batch}</c> (batches done in the epoch), <c>{loss}</c>,
+/// <c>{val_loss}</c>, the monitor and the metrics named in <c>fileNameMetrics</c>, each with an
+/// optional .NET format: <c>"epoch={epoch:D3}-val_loss={val_loss:F4}"</c>; an unknown placeholder,
+/// an invalid format or a name that could exceed 255 bytes fails in the constructor. A placeholder
 /// writes only its value, so a metric name with <c>/</c> never makes a folder. A template that
 /// could leave the directory (separators, <c>..</c> in its text) is rejected. When a name is taken
 /// by a file this callback does not own (another run's), <c>-v1</c>, <c>-v2</c>, … is appended
@@ -70,6 +72,7 @@ public sealed partial class CheckpointCallback
     /// <param name="enableVersionCounter">Append <c>-v1</c>, … instead of overwriting a file this run does not own.</param>
     /// <param name="saveOnException">Write a checkpoint (and last) when the run fails, unless one was written at that step.</param>
     /// <param name="timeProvider">The clock of <paramref name="trainTimeInterval"/>; default: the system's.</param>
+    /// <param name="fileNameMetrics">Metrics the template may name besides <c>epoch</c>, <c>step</c>, <c>batch</c>, <c>loss</c>, <c>val_loss</c> and the monitor (a placeholder of any other name is a typo, rejected now).</param>
     public CheckpointCallback(
         string directory,
         string? monitor = "val_loss",
@@ -83,7 +86,8 @@ public sealed partial class CheckpointCallback
         TimeSpan? trainTimeInterval = null,
         bool enableVersionCounter = true,
         bool saveOnException = false,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IReadOnlyCollection<string>? fileNameMetrics = null)
     {
         Directory = Monitoring.RequirePath(directory, nameof(directory));
         if (monitor is not null)
@@ -125,7 +129,19 @@ public sealed partial class CheckpointCallback
             }
         }
 
-        Template = FileNameTemplate.Parse(fileNameTemplate, nameof(fileNameTemplate));
+        var placeholders = new List<string> { "epoch", "step", "batch", "loss", "val_loss" };
+        if (monitor is not null && !placeholders.Contains(monitor))
+        {
+            placeholders.Add(monitor);
+        }
+
+        foreach (string name in fileNameMetrics ?? Array.Empty<string>())
+        {
+            Monitoring.RequireName(name, nameof(fileNameMetrics));
+            placeholders.Add(name);
+        }
+
+        Template = FileNameTemplate.Parse(fileNameTemplate, nameof(fileNameTemplate), placeholders);
         _metric = monitor is null ? null : new MonitoredMetric("CheckpointCallback", monitor, mode);
         SaveTopK = saveTopK;
         SaveLast = saveLast;

@@ -10,25 +10,28 @@ namespace DreamTrainer;
 /// <summary>
 /// Writes one CSV row per epoch (Keras' CSVLogger): the column <c>epoch</c> (counted from 1), then
 /// every metric in name order; a metric missing from an epoch is written <c>NA</c>. The file is rewritten
-/// atomically after each epoch. With <c>append</c> (or when resuming) earlier rows are kept.
+/// atomically after each epoch, every row under one header: when a later epoch brings a new metric
+/// (validation every N epochs), earlier rows get <c>NA</c> in its column. With <c>append</c> (or when
+/// resuming) earlier rows are kept — read under the file's own header and rewritten under the new one.
 /// </summary>
 [Callback(Priority = -50, Ranks = CallbackRanks.Zero)]
 public sealed partial class CsvLogger
 {
-    private readonly List<Dictionary<string, double>> _rows = new();
+    private readonly List<Dictionary<string, string>> _rows = new();
     private readonly SortedSet<string> _columns = new(StringComparer.Ordinal);
-    private readonly List<string> _keptLines = new();
 
-    /// <summary>Creates the logger.</summary>
-    /// <param name="path">The CSV file.</param>
-    /// <param name="separator">The field separator.</param>
+    /// <summary>Creates the logger; every argument is checked now.</summary>
+    /// <param name="path">The CSV file (not a folder).</param>
+    /// <param name="separator">The field separator: not a character of a number, a metric name or a line (letters, digits, <c>.</c>, <c>-</c>, <c>+</c>, <c>_</c>, quotes, control characters).</param>
     /// <param name="append">Keep rows already in the file.</param>
     public CsvLogger(string path, char separator = ',', bool append = false)
     {
-        Path = Monitoring.RequirePath(path, nameof(path));
-        if (separator is '"' or '\n' or '\r' || char.IsLetterOrDigit(separator) || separator == '.')
+        Path = Monitoring.RequireFilePath(path, nameof(path));
+        if (separator is '"' or '\'' or '.' or '-' or '+' or '_' || char.IsLetterOrDigit(separator) || (char.IsControl(separator) && separator != '\t') || char.IsSurrogate(separator))
         {
-            throw new ArgumentException($"separator cannot be a letter, digit, '.', quote or line break; it was '{separator}'.", nameof(separator));
+            throw new ArgumentException(
+                $"separator cannot be a letter, digit, '.', '-', '+', '_', a quote or a control character (they appear in numbers, metric names and lines); it was {Describe(separator)}.",
+                nameof(separator));
         }
 
         Separator = separator;
@@ -52,33 +55,20 @@ public sealed partial class CsvLogger
     {
         _rows.Clear();
         _columns.Clear();
-        _keptLines.Clear();
+        AtomicFile.RemoveStaleTemporaries(System.IO.Path.GetDirectoryName(Path)!, target => target == System.IO.Path.GetFileName(Path));
         if ((Append || context.IsResumed) && File.Exists(Path))
         {
-            string[] lines = File.ReadAllLines(Path);
-            if (lines.Length > 0)
-            {
-                foreach (string line in lines.Skip(1))
-                {
-                    string first = line.Split(Separator)[0];
-                    bool keep = !context.IsResumed
-                        || (int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && epoch <= context.EpochsCompleted);
-                    if (keep && line.Length > 0)
-                    {
-                        _keptLines.Add(line);
-                    }
-                }
-            }
+            ReadRows(context);
         }
     }
 
     [OnTrainEpochEnd]
     private void Record(int epoch, MetricsView metrics)
     {
-        var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["epoch"] = epoch + 1 };
+        var row = new Dictionary<string, string>(StringComparer.Ordinal) { ["epoch"] = (epoch + 1).ToString(CultureInfo.InvariantCulture) };
         foreach (KeyValuePair<string, double> metric in metrics)
         {
-            row[metric.Key] = metric.Value;
+            row[metric.Key] = metric.Value.ToString("R", CultureInfo.InvariantCulture);
             _columns.Add(metric.Key);
         }
 
@@ -86,23 +76,64 @@ public sealed partial class CsvLogger
         AtomicFile.WriteAllText(Path, Render());
     }
 
+    /// <summary>The rows already in the file, by its own header; a resume keeps those of the epochs the checkpoint covers.</summary>
+    private void ReadRows(TrainerContext context)
+    {
+        string[] lines = File.ReadAllLines(Path);
+        if (lines.Length == 0)
+        {
+            return;
+        }
+
+        string[] header = lines[0].Split(Separator);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                continue;
+            }
+
+            string[] fields = lines[i].Split(Separator);
+            if (fields.Length != header.Length)
+            {
+                throw new InvalidDataException(
+                    $"CsvLogger: line {i + 1} of '{Path}' has {fields.Length} fields under a header of {header.Length}; the file is not this logger's (separator '{Separator}'). Move it away or choose another path.");
+            }
+
+            bool keep = !context.IsResumed
+                || (int.TryParse(fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch) && epoch <= context.EpochsCompleted);
+            if (!keep)
+            {
+                continue;
+            }
+
+            var row = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (int column = 0; column < header.Length; column++)
+            {
+                row[header[column]] = fields[column];
+                if (header[column] != "epoch")
+                {
+                    _columns.Add(header[column]);
+                }
+            }
+
+            _rows.Add(row);
+        }
+    }
+
     private string Render()
     {
         var columns = new List<string> { "epoch" };
         columns.AddRange(_columns.Where(c => c != "epoch"));
-        string header = string.Join(Separator, columns);
         var text = new StringBuilder();
-        text.Append(header).Append('\n');
-        foreach (string line in _keptLines)
+        text.Append(string.Join(Separator, columns)).Append('\n');
+        foreach (Dictionary<string, string> row in _rows)
         {
-            text.Append(line).Append('\n');
-        }
-
-        foreach (Dictionary<string, double> row in _rows)
-        {
-            text.Append(string.Join(Separator, columns.Select(c => row.TryGetValue(c, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "NA"))).Append('\n');
+            text.Append(string.Join(Separator, columns.Select(c => row.TryGetValue(c, out string? v) ? v : "NA"))).Append('\n');
         }
 
         return text.ToString();
     }
+
+    private static string Describe(char c) => char.IsControl(c) ? $"U+{(int)c:X4}" : $"'{c}'";
 }

@@ -10,7 +10,10 @@ namespace DreamTrainer;
 /// A checkpoint file-name template: literal text and <c>{name[:format]}</c> placeholders. A
 /// placeholder writes only its value (never its name), so names may hold any character but
 /// <c>:</c> and <c>}</c> — <c>{val/acc:F2}</c> is fine. Only the literal text and the formats are
-/// checked for path separators and <c>..</c>.
+/// checked for path separators and <c>..</c>. Everything is checked when the template is parsed:
+/// each placeholder must be one of the names the caller allows (a typo would otherwise render
+/// every file under one name), each format must be valid for its value, and the longest name it
+/// can render (with <c>.ckpt</c> and a version suffix) must fit in a file name (255 bytes).
 /// </summary>
 internal sealed class FileNameTemplate
 {
@@ -18,7 +21,13 @@ internal sealed class FileNameTemplate
 
     private FileNameTemplate(List<(string, string?, string?)> parts) => _parts = parts;
 
-    public static FileNameTemplate Parse(string template, string parameter)
+    /// <summary>The most bytes of a file name on the common file systems (ext4, NTFS, APFS).</summary>
+    public const int MaxFileNameBytes = 255;
+
+    /// <summary>What a name adds to the rendered template: a version suffix and the extension.</summary>
+    private const string LongestSuffix = "-v9999.ckpt";
+
+    public static FileNameTemplate Parse(string template, string parameter, IReadOnlyCollection<string> allowed)
     {
         if (string.IsNullOrWhiteSpace(template))
         {
@@ -76,8 +85,84 @@ internal sealed class FileNameTemplate
             }
         }
 
-        var parsed = new FileNameTemplate(parts);
-        return parsed;
+        int longest = Encoding.UTF8.GetByteCount(LongestSuffix);
+        foreach ((string literal, string? name, string? format) in parts)
+        {
+            if (name is null)
+            {
+                longest += Encoding.UTF8.GetByteCount(literal);
+                continue;
+            }
+
+            if (!Contains(allowed, name))
+            {
+                throw new ArgumentException(
+                    $"{parameter} has the placeholder '{{{name}}}', which is not one of {string.Join(", ", Braced(allowed))}; it was '{template}'. Declare other metrics in fileNameMetrics.",
+                    parameter);
+            }
+
+            longest += LongestRendering(name, format, template, parameter);
+        }
+
+        if (longest > MaxFileNameBytes)
+        {
+            throw new ArgumentException(
+                $"{parameter} can render file names of {longest} bytes (with its longest values, a version suffix and .ckpt), more than the {MaxFileNameBytes} a file name may have; it was '{template}'.",
+                parameter);
+        }
+
+        return new FileNameTemplate(parts);
+    }
+
+    /// <summary>The byte length of the longest value a placeholder renders; throws when its format is not valid for its value.</summary>
+    private static int LongestRendering(string name, string? format, string template, string parameter)
+    {
+        try
+        {
+            if (name is "epoch" or "batch")
+            {
+                return Encoding.UTF8.GetByteCount(int.MaxValue.ToString(format, CultureInfo.InvariantCulture));
+            }
+
+            if (name == "step")
+            {
+                return Encoding.UTF8.GetByteCount(long.MaxValue.ToString(format, CultureInfo.InvariantCulture));
+            }
+
+            // A metric: the longest of a tiny, a large and a non-finite value (losses and scores live there).
+            int longest = 0;
+            foreach (double probe in new[] { -1.2345678901234567E-300, -123456789.12345679, double.NegativeInfinity, double.NaN })
+            {
+                longest = Math.Max(longest, Encoding.UTF8.GetByteCount(probe.ToString(format ?? "G6", CultureInfo.InvariantCulture)));
+            }
+
+            return longest;
+        }
+        catch (FormatException failure)
+        {
+            throw new ArgumentException($"{parameter} has the format '{format}' for {{{name}}}, which is not a valid .NET format for its value ({failure.Message}); it was '{template}'.", parameter, failure);
+        }
+    }
+
+    private static bool Contains(IReadOnlyCollection<string> names, string name)
+    {
+        foreach (string allowed in names)
+        {
+            if (allowed == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IEnumerable<string> Braced(IReadOnlyCollection<string> names)
+    {
+        foreach (string name in names)
+        {
+            yield return "{" + name + "}";
+        }
     }
 
     /// <summary>The file name for an epoch number (from 1), the steps taken and the batches done in the epoch.</summary>

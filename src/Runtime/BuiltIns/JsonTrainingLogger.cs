@@ -26,11 +26,11 @@ public sealed partial class JsonTrainingLogger
     private long _startTimestamp;
 
     /// <summary>Creates the logger.</summary>
-    /// <param name="path">The JSON file to write.</param>
+    /// <param name="path">The JSON file to write (not a folder).</param>
     /// <param name="output">Where to print the end-of-training summary; null: silent.</param>
     public JsonTrainingLogger(string path, TextWriter? output = null)
     {
-        Path = Monitoring.RequirePath(path, nameof(path));
+        Path = Monitoring.RequireFilePath(path, nameof(path));
         _output = output;
     }
 
@@ -51,19 +51,33 @@ public sealed partial class JsonTrainingLogger
     {
         _startTimestamp = Stopwatch.GetTimestamp();
         _entries.Clear();
+        string folder = System.IO.Path.GetDirectoryName(Path)!;
+        string log = System.IO.Path.GetFileName(Path), summary = System.IO.Path.GetFileName(SummaryPath);
+        AtomicFile.RemoveStaleTemporaries(folder, target => target == log || target == summary);
         if (context.IsResumed && File.Exists(Path))
         {
             // Keep the epochs the checkpoint covers; later ones are re-run.
-            if (JsonNode.Parse(File.ReadAllText(Path)) is JsonArray existing)
+            foreach (JsonNode? entry in ReadLog())
             {
-                foreach (JsonNode? entry in existing)
+                if (entry is JsonObject item && item["epoch"] is JsonValue number && number.TryGetValue(out int epochNumber) && epochNumber <= context.EpochsCompleted)
                 {
-                    if (entry is JsonObject item && item["epoch"]?.GetValue<int>() <= context.EpochsCompleted)
-                    {
-                        _entries.Add((JsonObject)item.DeepClone());
-                    }
+                    _entries.Add((JsonObject)item.DeepClone());
                 }
             }
+        }
+    }
+
+    /// <summary>The log a resumed run continues; one that is not this logger's JSON array fails the start (nothing is rewritten).</summary>
+    private JsonArray ReadLog()
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(Path)) as JsonArray
+                ?? throw new InvalidDataException($"JsonTrainingLogger: '{Path}' is not a JSON array of epochs; move it away or choose another path to resume.");
+        }
+        catch (JsonException failure)
+        {
+            throw new InvalidDataException($"JsonTrainingLogger: '{Path}' is not valid JSON ({failure.Message}); move it away or choose another path to resume.", failure);
         }
     }
 
@@ -93,6 +107,12 @@ public sealed partial class JsonTrainingLogger
     [OnTrainEnd]
     private void Summarize(TrainerContext context, TrainEndReason reason)
     {
+        if (context.IsResumed && !context.TrainingStarted)
+        {
+            // The resume failed before training began: the summary of the run it resumes stays as it was.
+            return;
+        }
+
         TotalTime = Stopwatch.GetElapsedTime(_startTimestamp);
         var final = new JsonObject();
         if (_entries.Count > 0)

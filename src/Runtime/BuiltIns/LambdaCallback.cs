@@ -63,6 +63,8 @@ public sealed class LambdaCallback : ICallback
     /// <summary>Runs when a checkpoint is written; write state under this callback's <see cref="StateKey"/>.</summary>
     public Action<TrainerContext, CallbackStateWriter>? OnSaveState { get; init; }
 
+    private readonly CallbackErrorPolicy _errorPolicy;
+
     /// <summary>Runs when a run resumes; read what <see cref="OnSaveState"/> wrote.</summary>
     public Action<TrainerContext, CallbackStateReader>? OnLoadState { get; init; }
 
@@ -70,7 +72,14 @@ public sealed class LambdaCallback : ICallback
     public int Priority { get; init; }
 
     /// <summary>The error policy (default propagate).</summary>
-    public CallbackErrorPolicy ErrorPolicy { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="CallbackErrorPolicy"/>.</exception>
+    public CallbackErrorPolicy ErrorPolicy
+    {
+        get => _errorPolicy;
+        init => _errorPolicy = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ErrorPolicy), value, $"ErrorPolicy must be Propagate or Isolate; it was {(int)value}.");
+    }
 
     /// <summary>The state key: unique among a run's callbacks when <see cref="OnSaveState"/> or <see cref="OnLoadState"/> is set; otherwise it only names the instance in messages.</summary>
     public string StateKey { get; init; } = nameof(LambdaCallback);

@@ -93,9 +93,9 @@ internal static class Monitoring
             throw new ArgumentException($"{parameter} must be a file path; it was '{path}'.", parameter);
         }
 
-        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || path.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"{parameter} has characters not allowed in a path: '{path}'.", parameter);
+            throw new ArgumentException($"{parameter} has characters not allowed in a path: '{path.Replace("\0", "\\0", StringComparison.Ordinal)}'.", parameter);
         }
 
         // "~/runs" means the home folder, as in a shell and in Lightning.
@@ -105,6 +105,23 @@ internal static class Monitoring
         }
 
         return Path.GetFullPath(path);
+    }
+
+    /// <summary><see cref="RequirePath"/> for a file to write: not a folder, not ending in a separator.</summary>
+    public static string RequireFilePath(string path, string parameter)
+    {
+        if (path is not null && (path.EndsWith('/') || path.EndsWith('\\') || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar)))
+        {
+            throw new ArgumentException($"{parameter} must be a file, not a folder; it was '{path}', which ends in a separator.", parameter);
+        }
+
+        string full = RequirePath(path!, parameter);
+        if (Directory.Exists(full))
+        {
+            throw new ArgumentException($"{parameter} must be a file, but '{path}' is an existing folder.", parameter);
+        }
+
+        return full;
     }
 
     public static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

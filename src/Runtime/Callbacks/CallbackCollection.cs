@@ -68,11 +68,16 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
     /// <summary>Inserts <paramref name="callback"/> at <paramref name="index"/> in the registration order.</summary>
     /// <param name="index">The position, from 0 to <see cref="Count"/>.</param>
     /// <param name="callback">The callback.</param>
-    /// <exception cref="ArgumentException">It is already registered, or it keeps state and another stateful callback has its state key.</exception>
+    /// <exception cref="ArgumentException">It is already registered, it keeps state and another stateful callback has its state key, or its error policy is undefined.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside 0..Count.</exception>
     public void Insert(int index, ICallback callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        if (!Enum.IsDefined(callback.ErrorPolicy))
+        {
+            throw new ArgumentException($"Callback '{Describe(callback)}' has the error policy {(int)callback.ErrorPolicy}, which is neither Propagate nor Isolate.", nameof(callback));
+        }
+
         if ((uint)index > (uint)_items.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(index), index, $"index must be between 0 and {_items.Count} (the number of callbacks); it was {index}.");

@@ -9,11 +9,20 @@ namespace DreamTrainer;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class CallbackAttribute : Attribute
 {
+    private CallbackErrorPolicy _onError;
+
     /// <summary>Default priority of every hook of the class; higher runs first. Default 0.</summary>
     public int Priority { get; set; }
 
     /// <summary>What the trainer does when this callback throws. Default <see cref="CallbackErrorPolicy.Propagate"/>.</summary>
-    public CallbackErrorPolicy OnError { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="CallbackErrorPolicy"/>.</exception>
+    public CallbackErrorPolicy OnError
+    {
+        get => _onError;
+        set => _onError = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(OnError), value, $"OnError must be Propagate or Isolate; it was {(int)value}.");
+    }
 
     /// <summary>
     /// The key under which the callback's state is stored in checkpoints. Default: the full type
