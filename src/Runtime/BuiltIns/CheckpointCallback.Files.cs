@@ -97,19 +97,16 @@ public sealed partial class CheckpointCallback
 
     /// <summary>
     /// After the checkpoints of a save are written: the manifest gets the new kept list (still
-    /// owning a dropped file), then the dropped file is deleted — never the file this run resumed from.
+    /// owning a dropped file), then the dropped file is deleted — even when this run resumed from
+    /// it (Lightning keeps that one), so a resumed run leaves the files an uninterrupted one does;
+    /// a newer checkpoint and last.ckpt exist by then.
     /// </summary>
-    private void Commit(TrainerContext context, string? dropped)
+    private void Commit(string? dropped)
     {
         WriteManifest(_kept, dropped);
         if (dropped is not null)
         {
-            string path = InsideDirectory(dropped);
-            if (!string.Equals(path, context.ResumePath, StringComparison.Ordinal))
-            {
-                AtomicFile.Delete(path);
-            }
-
+            AtomicFile.Delete(InsideDirectory(dropped));
             _owned.Remove(dropped);
         }
     }

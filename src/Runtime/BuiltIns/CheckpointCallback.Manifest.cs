@@ -81,6 +81,12 @@ public sealed partial class CheckpointCallback
     /// </summary>
     private void Reconcile(TrainerContext context)
     {
+        // The manifest states the mode as a save would (a resume that ends at once saves nothing).
+        if (_metric is not null && context.ResolveDirection(_metric.Name) is not null)
+        {
+            _metric.Resolve(context);
+        }
+
         for (int i = _kept.Count - 1; i >= 0; i--)
         {
             if (!File.Exists(InsideDirectory(_kept[i].File)))

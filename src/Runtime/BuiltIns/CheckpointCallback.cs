@@ -288,7 +288,7 @@ public sealed partial class CheckpointCallback
         bool due = _deferred || (EveryNEpochs > 0 && (epoch + 1) % EveryNEpochs == 0);
         string? dropped = due && _lastSavedStep != context.GlobalStep ? SaveTopKCheckpoint(context, metrics, atEpochEnd: true) : null;
         SaveLastCheckpoint(context);
-        Commit(context, dropped);
+        Commit(dropped);
     }
 
     [OnException]
@@ -315,6 +315,6 @@ public sealed partial class CheckpointCallback
     {
         string? dropped = SaveTopKCheckpoint(context, metrics, atEpochEnd);
         SaveLastCheckpoint(context);
-        Commit(context, dropped);
+        Commit(dropped);
     }
 }

@@ -50,6 +50,12 @@ public sealed partial class Trainer
             // Outside the hooks' try: a checkpoint that cannot be restored fails the resume before
             // any hook runs, so nothing of the run it resumes (logs, summaries, checkpoints) is touched.
             resumeFrom?.RestoreInto(context, _callbacks, continueStoppedRun);
+            if (_options.CheckpointDirectory is { } requested && context.IsGlobalZero)
+            {
+                // Requested checkpoints a killed run was writing (rank 0 writes them, so rank 0 cleans them).
+                AtomicFile.RemoveStaleTemporaries(Path.GetFullPath(requested), target => target.EndsWith(".ckpt", StringComparison.Ordinal));
+            }
+
             TrainEndReason reason = TrainEndReason.Failed;
             Exception? primary = null;
             try
