@@ -86,7 +86,8 @@ public sealed class CrashCampaign
     /// <summary><paramref name="count"/> points: first one of each preferred kind, then spread evenly over the run.</summary>
     public static IReadOnlyList<WriteEvent> ChoosePoints(IReadOnlyList<WriteEvent> events, int count)
     {
-        var chosen = new List<WriteEvent>();
+        // The first write step: killed before any checkpoint exists, the resume is a fresh run.
+        var chosen = new List<WriteEvent> { events[0] };
         foreach ((string stage, string kind) in Preferred)
         {
             WriteEvent[] matching = events.Where(e => e.Stage == stage && e.Kind == kind).ToArray();
