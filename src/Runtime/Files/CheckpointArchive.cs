@@ -210,6 +210,9 @@ internal sealed partial class CheckpointArchive : IDisposable
             {
                 throw new CheckpointFormatException(Path, $"has the entry '{name}' twice.", null);
             }
+
+            // Every declared size is checked now, before any entry is read.
+            Require(name, name == ManifestEntry ? Limits.MaxManifestBytes : Limits.MaxModelBytes);
         }
     }
 
