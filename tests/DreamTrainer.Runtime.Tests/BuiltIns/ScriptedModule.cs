@@ -25,6 +25,12 @@ internal sealed class ScriptedModule : ITrainingModule<int>, ILearningRateContro
 
     public Func<int, double>? TrainLoss { get; set; }
 
+    /// <summary>A cancellation <see cref="Save"/> honours, as an engine writing a large state would.</summary>
+    public System.Threading.CancellationToken Token { get; set; }
+
+    /// <summary>Makes <see cref="Load"/> fail, as an engine given bytes it cannot read does.</summary>
+    public bool Fail { get; set; }
+
     public int GroupCount => 1;
 
     public StepResult TrainingStep(int batch, TrainerContext context)
@@ -45,9 +51,13 @@ internal sealed class ScriptedModule : ITrainingModule<int>, ILearningRateContro
         return true;
     }
 
-    public void Save(Stream destination) => new BinaryWriter(destination).Write(Weight);
+    public void Save(Stream destination)
+    {
+        Token.ThrowIfCancellationRequested();
+        new BinaryWriter(destination).Write(Weight);
+    }
 
-    public void Load(Stream source) => Weight = new BinaryReader(source).ReadInt32();
+    public void Load(Stream source) => Weight = Fail ? throw new InvalidDataException("not a state of this model") : new BinaryReader(source).ReadInt32();
 
     public object CreateSnapshot() => Weight;
 
