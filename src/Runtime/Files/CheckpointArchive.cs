@@ -331,7 +331,27 @@ internal sealed partial class CheckpointArchive : IDisposable
         {
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A checkpoint entry streams forward only.");
+        /// <summary>Skips forward (an engine that skips a tensor it does not load); the skipped bytes are still counted and checked.</summary>
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            long target = origin switch
+            {
+                SeekOrigin.Current => _count + offset,
+                SeekOrigin.Begin => offset,
+                _ => throw new NotSupportedException("A checkpoint entry streams forward only."),
+            };
+            if (target < _count)
+            {
+                throw new NotSupportedException("A checkpoint entry streams forward only.");
+            }
+
+            Span<byte> sink = stackalloc byte[4096];
+            while (_count < target && Read(sink[..(int)Math.Min(sink.Length, target - _count)]) > 0)
+            {
+            }
+
+            return _count;
+        }
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
