@@ -136,8 +136,10 @@ public sealed partial class CheckpointCallback
 
     /// <summary>
     /// The files the manifest on disk says this callback owns (kept, last, owned). The manifest is
-    /// read bounded; one that cannot be read, or a name that is not a plain checkpoint file name, is
-    /// a warning and deletes nothing.
+    /// read bounded and validated like a checkpoint: one that cannot be read fails the resume with a
+    /// <see cref="CheckpointFormatException"/> before anything in the folder changes (delete it to
+    /// resume: it is rewritten); a name that is not a plain checkpoint file name of this folder is a
+    /// warning and is never deleted.
     /// </summary>
     private List<string> ReadOwnedFiles(TrainerContext context)
     {
@@ -148,48 +150,40 @@ public sealed partial class CheckpointCallback
             return files;
         }
 
-        try
+        long limit = context.ReadLimits.MaxManifestBytes;
+        var info = new FileInfo(path);
+        if (info.Length > limit)
         {
-            long limit = context.ReadLimits.MaxManifestBytes;
-            var info = new FileInfo(path);
-            if (info.Length > limit)
-            {
-                throw new CheckpointFormatException(path, $"is {info.Length} bytes, more than the limit of {limit} (CheckpointReadLimits.MaxManifestBytes).", null);
-            }
+            throw new CheckpointFormatException(path, $"is {info.Length} bytes, more than the limit of {limit} (CheckpointReadLimits.MaxManifestBytes).", null);
+        }
 
-            JsonObject manifest = BoundedJson.ParseObject(File.ReadAllBytes(path), (problem, inner) => new CheckpointFormatException(path, problem, inner));
-            var fields = new ManifestFields(path, manifest);
-            if (fields.String("format") != ManifestFormat)
-            {
-                throw fields.Fail("format", fields.Node("format"), $"must be \"{ManifestFormat}\"");
-            }
+        JsonObject manifest = BoundedJson.ParseObject(File.ReadAllBytes(path), (problem, inner) => new CheckpointFormatException(path, problem, inner));
+        var fields = new ManifestFields(path, manifest);
+        if (fields.String("format") != ManifestFormat)
+        {
+            throw fields.Fail("format", fields.Node("format"), $"must be \"{ManifestFormat}\"");
+        }
 
-            fields.Int32("version", 1, ManifestVersion);
-            if (fields.Has("last"))
-            {
-                AddName(files, fields, "last", fields.Node("last"), context);
-            }
+        fields.Int32("version", 1, ManifestVersion);
+        if (fields.Has("last"))
+        {
+            AddName(files, fields, "last", fields.Node("last"), context);
+        }
 
-            if (fields.Array("owned") is { } owned)
+        if (fields.Array("owned") is { } owned)
+        {
+            foreach (JsonNode? name in owned)
             {
-                foreach (JsonNode? name in owned)
-                {
-                    AddName(files, fields, "owned", name, context);
-                }
-            }
-
-            if (fields.Array("kept") is { } kept)
-            {
-                for (int i = 0; i < kept.Count; i++)
-                {
-                    AddName(files, fields, "kept", fields.Item("kept", kept, i).Node("file"), context);
-                }
+                AddName(files, fields, "owned", name, context);
             }
         }
-        catch (CheckpointFormatException problem)
+
+        if (fields.Array("kept") is { } kept)
         {
-            context.Warn($"CheckpointCallback: {problem.Message} Nothing in '{Directory}' is deleted on its account; it is rewritten.");
-            files.Clear();
+            for (int i = 0; i < kept.Count; i++)
+            {
+                AddName(files, fields, "kept", fields.Item("kept", kept, i).Node("file"), context);
+            }
         }
 
         return files;
