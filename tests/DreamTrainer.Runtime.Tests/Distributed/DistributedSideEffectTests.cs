@@ -213,4 +213,46 @@ public sealed class DistributedSideEffectTests : IDisposable
         Assert.All(resumed, r => Assert.Equal((4, 12L), (r.EpochsCompleted, r.GlobalStep)));
         Assert.Equal(whole[1].History.Skip(2).Select(h => h["loss"]), resumed[1].History.Select(h => h["loss"]));
     }
+
+    [Fact]
+    public void A_resume_from_a_checkpoint_written_inside_an_epoch_skips_the_same_batches_on_every_rank()
+    {
+        TrainResult[] Run(string folder, long maxSteps, string? resume, out double[] weights)
+        {
+            var final = new double[2];
+            var outcomes = ThreadRanks.Run(2, group =>
+            {
+                var module = new RankModule(group);
+                var callbacks = new CallbackCollection { new CheckpointCallback(folder, monitor: null, saveTopK: -1, everyNTrainSteps: 4) };
+                var trainer = new Trainer(new TrainerOptions { MaxEpochs = 4, MaxSteps = maxSteps }, callbacks);
+                TrainResult result = resume is null
+                    ? trainer.Fit(module, RankModule.Shards(10, 4, group))
+                    : trainer.Resume(resume, module, RankModule.Shards(10, 4, group));
+                final[group.Rank] = module.Weight;
+                return result;
+            });
+            weights = final;
+            return outcomes.Select(Ok).ToArray();
+        }
+
+        // Three batches an epoch: the checkpoint at step 4 is written after the first batch of epoch 2.
+        TrainResult[] whole = Run(Path.Combine(_root, "whole"), -1, null, out double[] uninterrupted);
+        string interrupted = Path.Combine(_root, "interrupted");
+        Run(interrupted, 4, null, out _);
+        TrainResult[] resumed = Run(interrupted, -1, Path.Combine(interrupted, "epoch=2-step=4.ckpt"), out double[] afterResume);
+
+        // The weight sums every global batch trained: a rank that skipped other batches would differ.
+        Assert.Equal(uninterrupted, afterResume);
+        Assert.Equal(afterResume[0], afterResume[1]);
+        for (int rank = 0; rank < 2; rank++)
+        {
+            Assert.Equal((4, 12L), (resumed[rank].EpochsCompleted, resumed[rank].GlobalStep));
+            Assert.Equal(3, resumed[rank].History.Count);
+            Assert.Equal(whole[rank].History[1]["steps"], resumed[rank].History[0]["steps"]);
+            foreach (string metric in new[] { "loss", "acc", "steps", "lowest_rank", "highest_rank" })
+            {
+                Assert.Equal(whole[rank].History.Skip(2).Select(h => h[metric]), resumed[rank].History.Skip(1).Select(h => h[metric]));
+            }
+        }
+    }
 }
