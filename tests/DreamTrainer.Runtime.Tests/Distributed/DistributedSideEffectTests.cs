@@ -255,4 +255,37 @@ public sealed class DistributedSideEffectTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void A_resume_after_a_validation_pass_inside_an_epoch_does_not_reduce_its_results_again()
+    {
+        TrainResult[] Run(string? resume)
+        {
+            var outcomes = ThreadRanks.Run(2, group =>
+            {
+                var module = new RankModule(group) { CountValidationBatches = true };
+                string saved = Path.Combine(_root, "after-validation.ckpt");
+                var callbacks = new CallbackCollection
+                {
+                    new LambdaCallback { OnValidationEnd = context => { if (context.Epoch == 0) context.SaveCheckpoint(saved); } },
+                };
+
+                // Three batches an epoch, validated after the third, before the epoch end: the checkpoint holds the reduced results.
+                var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2, ValidateEveryNSteps = 3 }, callbacks);
+                return resume is null
+                    ? trainer.Fit(module, RankModule.Shards(10, 4, group), RankModule.Shards(6, 4, group))
+                    : trainer.Resume(resume, module, RankModule.Shards(10, 4, group), RankModule.Shards(6, 4, group));
+            });
+            return outcomes.Select(Ok).ToArray();
+        }
+
+        TrainResult[] whole = Run(null);
+        TrainResult[] resumed = Run(Path.Combine(_root, "after-validation.ckpt"));
+
+        for (int rank = 0; rank < 2; rank++)
+        {
+            Assert.Equal(4.0, whole[rank].History[0]["val_batches"]);
+            Assert.Equal(whole[rank].History.Select(h => (h["val_batches"], h["val_loss"])), resumed[rank].History.Select(h => (h["val_batches"], h["val_loss"])));
+        }
+    }
 }

@@ -25,6 +25,9 @@ internal sealed class RankModule : ITrainingModule<int[]>, IModelStateControl
     /// <summary>Throws in the training step at this global step on this rank (-1: never).</summary>
     public long FailAtStep { get; init; } = -1;
 
+    /// <summary>Also logs <c>val_batches</c> (a sum of 1 per validation batch) in the validation step.</summary>
+    public bool CountValidationBatches { get; init; }
+
     public IProcessGroup? ProcessGroup => _group;
 
     IProcessGroup? ITrainingModule<int[]>.ProcessGroup => _group;
@@ -61,6 +64,11 @@ internal sealed class RankModule : ITrainingModule<int[]>, IModelStateControl
         foreach (int value in batch)
         {
             sum += value;
+        }
+
+        if (CountValidationBatches)
+        {
+            context.Log("val_batches", 1, MetricReduction.Sum);
         }
 
         return new StepResult(sum / batch.Length, batch.Length);
