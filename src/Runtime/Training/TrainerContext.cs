@@ -12,7 +12,7 @@ namespace DreamTrainer;
 /// <see cref="TrainerControlAttribute"/> — through which a callback may change it. The analyzers
 /// report any other write that reaches trainer state (DT0201).
 /// </summary>
-public sealed class TrainerContext
+public sealed partial class TrainerContext
 {
     private readonly MetricsStore _metrics;
     private readonly List<CallbackError> _errors = new();
@@ -205,32 +205,6 @@ public sealed class TrainerContext
 
     internal MetricsStore MetricsStore => _metrics;
 
-    /// <summary>The learning rate of <paramref name="group"/>.</summary>
-    /// <param name="group">The parameter group, from 0.</param>
-    /// <returns>The learning rate.</returns>
-    /// <exception cref="InvalidOperationException">The engine exposes no learning rates.</exception>
-    public double GetLearningRate(int group)
-    {
-        ILearningRateControl control = RequireLearningRates();
-        CheckGroup(control, group);
-        return control.GetLearningRate(group);
-    }
-
-    /// <summary>The momentum (or beta1) of <paramref name="group"/>, when the optimizer has one.</summary>
-    /// <param name="group">The parameter group, from 0.</param>
-    /// <param name="momentum">The momentum, or NaN.</param>
-    /// <returns>False when there is none.</returns>
-    public bool TryGetMomentum(int group, out double momentum)
-    {
-        if (_learningRates is { } control && (uint)group < (uint)control.GroupCount)
-        {
-            return control.TryGetMomentum(group, out momentum);
-        }
-
-        momentum = double.NaN;
-        return false;
-    }
-
     /// <summary>
     /// Asks the trainer to stop after the current step. By default the epoch still finishes its
     /// validation and end hooks, as in Keras; with <paramref name="immediately"/> it ends at once
@@ -283,35 +257,6 @@ public sealed class TrainerContext
     /// <param name="reduction">Keep the last value, or the epoch mean.</param>
     [TrainerControl]
     public void Log(string name, double value, MetricReduction reduction = MetricReduction.Last) => _metrics.Log(name, value, reduction);
-
-    /// <summary>Sets the learning rate of every parameter group.</summary>
-    /// <param name="learningRate">The new rate, finite and non-negative.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The rate is negative or not finite.</exception>
-    /// <exception cref="InvalidOperationException">The engine exposes no learning rates.</exception>
-    [TrainerControl]
-    public void SetLearningRate(double learningRate)
-    {
-        ILearningRateControl control = RequireLearningRates();
-        CheckRate(learningRate);
-        for (int group = 0; group < control.GroupCount; group++)
-        {
-            control.SetLearningRate(group, learningRate);
-        }
-    }
-
-    /// <summary>Sets the learning rate of one parameter group.</summary>
-    /// <param name="group">The parameter group, from 0.</param>
-    /// <param name="learningRate">The new rate, finite and non-negative.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The group does not exist, or the rate is negative or not finite.</exception>
-    /// <exception cref="InvalidOperationException">The engine exposes no learning rates.</exception>
-    [TrainerControl]
-    public void SetLearningRate(int group, double learningRate)
-    {
-        ILearningRateControl control = RequireLearningRates();
-        CheckGroup(control, group);
-        CheckRate(learningRate);
-        control.SetLearningRate(group, learningRate);
-    }
 
     /// <summary>Asks the trainer to write a checkpoint into <see cref="TrainerOptions.CheckpointDirectory"/> at the end of the current step.</summary>
     /// <exception cref="InvalidOperationException">No checkpoint directory is configured.</exception>
@@ -434,38 +379,6 @@ public sealed class TrainerContext
         };
     }
 
-    /// <summary>
-    /// The metric name of a parameter group's learning rate: <c>lr</c> with one group, <c>lr-pg1</c>,
-    /// <c>lr-pg2</c>, … (numbered from 1) with several. The trainer and <see cref="LearningRateMonitor"/>
-    /// use the same names, so a log holds each rate once.
-    /// </summary>
-    internal string LearningRateName(int group)
-    {
-        RefreshRateNames();
-        return _rateNames[group];
-    }
-
-    /// <summary>The metric name of a parameter group's momentum: <c>momentum</c>, or <c>momentum-pg1</c>, ….</summary>
-    internal string MomentumName(int group)
-    {
-        RefreshRateNames();
-        return _momentumNames[group];
-    }
-
-    /// <summary>Logs every group's learning rate under <see cref="LearningRateName"/>.</summary>
-    internal void LogLearningRates()
-    {
-        if (_learningRates is not { } control)
-        {
-            return;
-        }
-
-        for (int group = 0; group < control.GroupCount; group++)
-        {
-            Log(LearningRateName(group), control.GetLearningRate(group));
-        }
-    }
-
     internal void Warn(string message)
     {
         _warnings.Add(message);
@@ -494,46 +407,8 @@ public sealed class TrainerContext
         _directions[name] = direction;
     }
 
-    /// <summary>Builds the rate and momentum names once per group count, so logging them allocates nothing.</summary>
-    private void RefreshRateNames()
-    {
-        int groups = _learningRates?.GroupCount ?? 0;
-        if (_rateNames.Length == groups)
-        {
-            return;
-        }
-
-        _rateNames = new string[groups];
-        _momentumNames = new string[groups];
-        for (int group = 0; group < groups; group++)
-        {
-            string suffix = groups == 1 ? string.Empty : "-pg" + (group + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _rateNames[group] = "lr" + suffix;
-            _momentumNames[group] = "momentum" + suffix;
-        }
-    }
-
     private IModelStateControl RequireModelState() =>
         ModelState ?? throw new InvalidOperationException(
             "The module exposes no model state: implement IModelStateControl on it or return one from ITrainingModule.ModelState.");
 
-    private ILearningRateControl RequireLearningRates() =>
-        _learningRates ?? throw new InvalidOperationException(
-            "The module exposes no learning rates: implement ILearningRateControl on it or return one from ITrainingModule.LearningRates.");
-
-    private static void CheckGroup(ILearningRateControl control, int group)
-    {
-        if ((uint)group >= (uint)control.GroupCount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(group), group, $"group must be between 0 and {control.GroupCount - 1}; it was {group}.");
-        }
-    }
-
-    private static void CheckRate(double learningRate)
-    {
-        if (!double.IsFinite(learningRate) || learningRate < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be finite and non-negative; it was {learningRate}.");
-        }
-    }
 }
