@@ -238,7 +238,7 @@ public class FunctionalTests
             public sealed partial class Witness
             {
                 [OnTrainBatchEnd] void Step(long globalStep) => Journal.Lines.Add("witness " + globalStep);
-                [OnException] void Failed(Exception exception) => Journal.Lines.Add("witness saw " + exception.Message);
+                [OnException] void Failed(TrainerContext trainer, Exception exception) => Journal.Lines.Add("witness saw " + exception.Message + " from " + trainer.CallbackFailure!.CallbackType);
                 [OnTrainEnd] void End(TrainEndReason reason) => Journal.Lines.Add("witness end " + reason);
             }
 
@@ -258,7 +258,7 @@ public class FunctionalTests
         Assert.Equal("broken at 2", error.InnerException!.Message);
         var lines = (List<string>)assembly.GetType("Journal")!.GetField("Lines")!.GetValue(null)!;
         Assert.Equal(
-            new[] { "witness 0", "witness 1", "breaker saw CallbackException", $"witness saw {error.Message}", "breaker end Failed", "witness end Failed" },
+            new[] { "witness 0", "witness 1", "breaker saw InvalidOperationException", "witness saw broken at 2 from Breaker", "breaker end Failed", "witness end Failed" },
             lines);
     }
 

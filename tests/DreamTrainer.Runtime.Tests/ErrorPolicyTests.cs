@@ -23,6 +23,9 @@ public class ErrorPolicyTests
         var witness = new ProbeCallback(log, "witness");
         var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { failing, witness });
 
+        CallbackException? besideIt = null;
+        witness.OnHook = (h, context) => besideIt = h == Hook.Exception ? context.CallbackFailure : besideIt;
+
         var error = Assert.Throws<CallbackException>(() => trainer.Fit(new NoOpModule(), Data.Batches(2), Data.Batches(2)));
 
         Assert.Equal(hook, error.Hook);
@@ -31,7 +34,11 @@ public class ErrorPolicyTests
         Assert.Contains($"On{hook}", error.Message);
         Assert.IsType<InvalidOperationException>(error.InnerException);
         Assert.Equal($"failing fails in {hook}", error.InnerException!.Message);
-        Assert.Equal(new[] { "failing.Exception(CallbackException)", "witness.Exception(CallbackException)", "failing.TrainEnd(Failed)", "witness.TrainEnd(Failed)" }, log.TakeLast(4));
+        Assert.Equal(new[] { "failing.Exception(InvalidOperationException)", "witness.Exception(InvalidOperationException)", "failing.TrainEnd(Failed)", "witness.TrainEnd(Failed)" }, log.TakeLast(4));
+
+        // OnException gets what the callback threw (Lightning's on_exception); the wrapper naming it is beside it.
+        Assert.Same(error.InnerException, witness.LastException);
+        Assert.Same(error, besideIt);
         Assert.Single(log, l => l == $"failing.{hook}" || l.StartsWith($"failing.{hook}(", StringComparison.Ordinal));
     }
 
@@ -50,8 +57,25 @@ public class ErrorPolicyTests
         Assert.Equal(Hook.TrainBatchEnd, original.Hook);
         var secondary = Assert.IsType<CallbackException>(error.InnerExceptions[1]);
         Assert.Equal(Hook.Exception, secondary.Hook);
-        Assert.Contains("witness.Exception(CallbackException)", log);
+        Assert.Contains("witness.Exception(InvalidOperationException)", log);
+        Assert.Same(original.InnerException, witness.LastException);
         Assert.Contains("witness.TrainEnd(Failed)", log);
+    }
+
+    [Fact]
+    public void A_failing_step_gives_OnException_the_step_exception_and_no_callback_failure()
+    {
+        var log = new List<string>();
+        var witness = new ProbeCallback(log, "witness");
+        CallbackException? besideIt = new("x", "x", Hook.TrainStart, new InvalidOperationException());
+        witness.OnHook = (h, context) => besideIt = h == Hook.Exception ? context.CallbackFailure : besideIt;
+        var module = new NoOpModule { Train = (batch, _) => batch == 1 ? throw new DivideByZeroException("step 1") : 0.5 };
+
+        var error = Assert.Throws<DivideByZeroException>(() => new Trainer(new TrainerOptions(), new CallbackCollection { witness }).Fit(module, Data.Batches(3)));
+
+        Assert.Same(error, witness.LastException);
+        Assert.Null(besideIt);
+        Assert.Equal(new[] { "witness.Exception(DivideByZeroException)", "witness.TrainEnd(Failed)" }, log.TakeLast(2));
     }
 
     [Fact]

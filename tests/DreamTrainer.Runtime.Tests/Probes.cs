@@ -30,6 +30,9 @@ internal sealed class ProbeCallback : ICallback
     /// <summary>Throws from this hook when set.</summary>
     public Hook? ThrowIn { get; set; }
 
+    /// <summary>What the last OnException received.</summary>
+    public Exception? LastException { get; private set; }
+
     /// <summary>Called at each hook after recording (to stop, remove, …).</summary>
     public Action<Hook, TrainerContext>? OnHook { get; set; }
 
@@ -59,11 +62,21 @@ internal sealed class ProbeCallback : ICallback
 
     public void OnValidationEnd(TrainerContext context) => Record(Hook.ValidationEnd, context, "ValidationEnd");
 
-    public void OnException(TrainerContext context, Exception exception) => Record(Hook.Exception, context, $"Exception({exception.GetType().Name})");
+    public void OnException(TrainerContext context, Exception exception)
+    {
+        LastException = exception;
+        Record(Hook.Exception, context, $"Exception({exception.GetType().Name})");
+    }
 
     public void OnSaveState(TrainerContext context, CallbackStateWriter writer) => Record(Hook.SaveState, context, "SaveState");
 
     public void OnLoadState(TrainerContext context, CallbackStateReader reader) => Record(Hook.LoadState, context, "LoadState");
+
+    public void OnBeforeZeroGrad(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) => Record(Hook.BeforeZeroGrad, context, $"BeforeZeroGrad({batchIndex})");
+
+    public void OnAfterBackward(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) => Record(Hook.AfterBackward, context, $"AfterBackward({batchIndex})");
+
+    public void OnBeforeOptimizerStep(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) => Record(Hook.BeforeOptimizerStep, context, $"BeforeOptimizerStep({batchIndex})");
 
     private void Record(Hook hook, TrainerContext context, string line)
     {

@@ -45,8 +45,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor PipelineMemberNotCallback = Create(
         "DT0105",
-        "Pipeline member is not a callback",
-        "Member '{0}' of pipeline '{1}' has type '{2}', which is not a generated callback; the pipeline would never call it",
+        "Pipeline member cannot be called",
+        "Member '{0}' of pipeline '{1}' {2}; the pipeline would never call it",
         DeclarationCategory,
         DiagnosticSeverity.Error);
 
@@ -54,6 +54,27 @@ internal static class DiagnosticDescriptors
         "DT0106",
         "Callback state member cannot be saved",
         "[CallbackState] member '{0}' {1}; it would not survive a checkpoint",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor HookNamedWithoutAttribute = Create(
+        "DT0107",
+        "Method is named like a hook but has no hook attribute",
+        "'{0}' is named like a training hook, but without a hook attribute the trainer never calls it; mark it [{1}]",
+        DeclarationCategory,
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor UnknownHookAttribute = Create(
+        "DT0108",
+        "Unknown hook attribute",
+        "[{0}] is not a DreamTrainer hook; the matching hook is [{1}]",
+        DeclarationCategory,
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor CallbackBaseClass = Create(
+        "DT0109",
+        "Callbacks do not derive from a Callback base class",
+        "'{0}' derives from '{1}', which DreamTrainer does not have: a callback is a partial class whose methods carry hook attributes ([OnTrainBatchEnd], …), and the generator implements ICallback for it; remove ': {1}' and make '{0}' partial",
         DeclarationCategory,
         DiagnosticSeverity.Error);
 

@@ -79,6 +79,11 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 problem = "its class is static; callbacks are instances";
             }
 
+            if (problem is null && known.Has(method.ContainingType, known.CallbackPipeline))
+            {
+                problem = $"'{method.ContainingType.Name}' is a [CallbackPipeline], a group that only calls its members; put the hook in a callback member";
+            }
+
             if (problem is null && FileLocalType(method.ContainingType) is { } fileLocal)
             {
                 problem = $"'{fileLocal.Name}' is file-local, and the generated part in another file would be another type";
@@ -161,33 +166,70 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzePipelineMembers(SymbolAnalysisContext context, INamedTypeSymbol pipeline, KnownSymbols known)
     {
-        foreach (ISymbol member in pipeline.GetMembers())
+        foreach ((ISymbol member, ITypeSymbol memberType) in PipelineMembers.Candidates(pipeline))
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            ITypeSymbol? memberType = member switch
-            {
-                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false, IsConst: false } field => field.Type,
-                IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: not null } property => property.Type,
-                _ => null,
-            };
-            if (memberType is null || memberType.TypeKind == TypeKind.Error)
+            if (memberType.TypeKind == TypeKind.Error)
             {
                 continue;
             }
 
             bool isCallback = memberType is INamedTypeSymbol named
-                && (known.Has(named, known.GeneratedCallback) || (named.DeclaringSyntaxReferences.Length > 0 && known.IsCallbackClass(named)));
+                && (known.Has(named, known.GeneratedCallback) || PipelineMembers.IsSourcePipeline(named) || (named.DeclaringSyntaxReferences.Length > 0 && known.IsCallbackClass(named)));
             if (!isCallback)
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    known.Links.For(DiagnosticDescriptors.PipelineMemberNotCallback),
-                    member.Locations.FirstOrDefault() ?? Location.None,
-                    member.Name,
-                    pipeline.Name,
-                    memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                Report(context, known, member, pipeline, $"has type '{memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}', which is not a generated callback");
+                continue;
+            }
+
+            if (PipelineMembers.IsSourcePipeline(memberType))
+            {
+                AnalyzeNestedPipeline(context, member, (INamedTypeSymbol)memberType, pipeline, known, new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default) { pipeline });
             }
         }
     }
+
+    /// <summary>
+    /// A pipeline member that is itself a pipeline is flattened: the enclosing pipeline calls the nested
+    /// one's members directly, so it must be able to reach them, and a pipeline cannot contain itself.
+    /// </summary>
+    private static void AnalyzeNestedPipeline(SymbolAnalysisContext context, ISymbol member, INamedTypeSymbol nested, INamedTypeSymbol pipeline, KnownSymbols known, HashSet<INamedTypeSymbol> onPath)
+    {
+        if (!onPath.Add(nested))
+        {
+            Report(context, known, member, pipeline, $"contains pipeline '{nested.Name}' inside itself (a cycle)");
+            return;
+        }
+
+        foreach ((ISymbol inner, ITypeSymbol innerType) in PipelineMembers.Candidates(nested))
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (innerType is not INamedTypeSymbol named || innerType.TypeKind == TypeKind.Error)
+            {
+                continue;
+            }
+
+            bool isCallback = PipelineMembers.IsSourcePipeline(named) || known.Has(named, known.GeneratedCallback) || (named.DeclaringSyntaxReferences.Length > 0 && known.IsCallbackClass(named));
+            if (isCallback && !context.Compilation.IsSymbolAccessibleWithin(inner, pipeline))
+            {
+                Report(context, known, member, pipeline, $"is pipeline '{nested.Name}', whose member '{inner.Name}' '{pipeline.Name}' cannot reach to call it in priority order; make '{inner.Name}' internal or public");
+            }
+            else if (PipelineMembers.IsSourcePipeline(named))
+            {
+                AnalyzeNestedPipeline(context, member, named, pipeline, known, onPath);
+            }
+        }
+
+        onPath.Remove(nested);
+    }
+
+    private static void Report(SymbolAnalysisContext context, KnownSymbols known, ISymbol member, INamedTypeSymbol pipeline, string problem) =>
+        context.ReportDiagnostic(Diagnostic.Create(
+            known.Links.For(DiagnosticDescriptors.PipelineMemberNotCallback),
+            member.Locations.FirstOrDefault() ?? Location.None,
+            member.Name,
+            pipeline.Name,
+            problem));
 
     private static void AnalyzeStateMember(SymbolAnalysisContext context, KnownSymbols known)
     {

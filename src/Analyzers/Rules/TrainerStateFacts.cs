@@ -49,7 +49,8 @@ internal sealed class TrainerStateFacts
 
     /// <summary>
     /// True for a parameter that holds trainer state: one a call inside the class passed trainer
-    /// state to, or a constructor or hook parameter whose type is a model type.
+    /// state to, a constructor or hook parameter whose type is a model type, or a hook parameter
+    /// bound to the model or the optimizer (<c>MyNet model</c>, <c>Sgd optimizer</c>).
     /// </summary>
     public bool IsStateParameter(IParameterSymbol parameter)
     {
@@ -64,7 +65,30 @@ internal sealed class TrainerStateFacts
             return false;
         }
 
-        return IsModelType(parameter.Type);
+        return IsModelType(parameter.Type) || IsBoundModelOrOptimizer(parameter, method);
+    }
+
+    private bool IsBoundModelOrOptimizer(IParameterSymbol parameter, IMethodSymbol method)
+    {
+        foreach ((Contract.HookDefinition hook, AttributeData _) in _known.HooksOf(method))
+        {
+            var slots = new List<Contract.SlotBinding>();
+            if (Contract.HookBinder.Bind(method, hook, slots, out _) is null)
+            {
+                continue;
+            }
+
+            foreach (Contract.SlotBinding slot in slots)
+            {
+                if ((slot.Slot == Contract.HookCatalog.Model || slot.Slot == Contract.HookCatalog.Optimizer)
+                    && string.Equals(slot.Slot.Name, parameter.Name, System.StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private bool IsHook(IMethodSymbol method)

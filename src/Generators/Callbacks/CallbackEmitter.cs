@@ -33,6 +33,7 @@ internal static class CallbackEmitter
         writer.WriteLine($"{Runtime}.CallbackErrorPolicy {Runtime}.ICallback.ErrorPolicy => {Runtime}.CallbackErrorPolicy.{(model.ErrorPolicy == 1 ? "Isolate" : "Propagate")};");
         writer.WriteLine();
         EmitGetPriority(writer, model);
+        EmitBindings(writer, model);
 
         foreach (HookModel hook in model.Hooks)
         {
@@ -88,6 +89,32 @@ internal static class CallbackEmitter
         writer.CloseBlock();
         ScopeEmitter.CloseScope(writer, model.Scope);
         return writer.ToString();
+    }
+
+    /// <summary>The typed-slot parameters, so the trainer checks their types once, when Fit starts.</summary>
+    private static void EmitBindings(SourceWriter writer, CallbackModel model)
+    {
+        if (model.Bindings.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteLine();
+        ScopeEmitter.MemberHeader(writer);
+        writer.WriteLine($"global::System.Collections.Generic.IReadOnlyList<{Runtime}.HookBinding> {Runtime}.ICallback.Bindings => __hookBindings;");
+        writer.WriteLine();
+        writer.WriteLine("// What the hook methods bind by their own types; the trainer checks these when Fit starts.");
+        writer.WriteLine(ScopeEmitter.GeneratedCodeAttribute);
+        writer.WriteLine($"private static readonly {Runtime}.HookBinding[] __hookBindings =");
+        writer.WriteLine("{");
+        foreach (BindingModel binding in model.Bindings)
+        {
+            string method = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(binding.MethodName, quote: true);
+            string allowsNull = binding.AllowsNull ? ", allowsNull: true" : string.Empty;
+            writer.WriteLine($"    new({Runtime}.Hook.{HookCatalog.All[binding.Ordinal].Name}, {Runtime}.BoundValue.{binding.Value}, typeof({binding.TypeOf}), {method}{allowsNull}),");
+        }
+
+        writer.WriteLine("};");
     }
 
     private static void EmitGetPriority(SourceWriter writer, CallbackModel model)

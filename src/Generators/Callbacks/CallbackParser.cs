@@ -62,7 +62,8 @@ internal static class CallbackParser
     /// <summary>The model of <paramref name="type"/>, or null when it cannot be a generated callback.</summary>
     public static CallbackModel? Parse(INamedTypeSymbol? type, Compilation compilation, CancellationToken cancellationToken)
     {
-        if (type is null || type.TypeKind != TypeKind.Class || type.IsStatic || type.IsImplicitlyDeclared)
+        // A pipeline is a group, not a callback of its own: its hook methods are reported (DT0103).
+        if (type is null || type.TypeKind != TypeKind.Class || type.IsStatic || type.IsImplicitlyDeclared || PipelineMembers.IsPipeline(type))
         {
             return null;
         }
@@ -78,6 +79,8 @@ internal static class CallbackParser
         var mask = new bool[HookCatalog.All.Length];
         var calls = new List<HookCall>[HookCatalog.All.Length];
         var explicitPriority = new int?[HookCatalog.All.Length];
+        var bindings = new List<BindingModel>();
+        var slots = new List<SlotBinding>();
 
         // Base classes first, so a base's hook methods run before the derived class's. The chain
         // ends: the compiler breaks inheritance cycles (CS0146) with an error type.
@@ -108,10 +111,16 @@ internal static class CallbackParser
                         continue;
                     }
 
-                    string[]? arguments = HookBinder.Bind(method, hook, out _);
+                    slots.Clear();
+                    string[]? arguments = HookBinder.Bind(method, hook, slots, out _);
                     if (arguments is null)
                     {
                         continue;
+                    }
+
+                    foreach (SlotBinding slot in slots)
+                    {
+                        bindings.Add(new BindingModel(hook.Ordinal, slot.Slot.Value, slot.TypeOfDisplay, method.Name, slot.AllowsNull));
                     }
 
                     mask[hook.Ordinal] = true;
@@ -158,7 +167,7 @@ internal static class CallbackParser
         string stateKeyExpression = HasStateKeyProperty(chain, type, compilation)
             ? "this.StateKey"
             : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(stateKey ?? scope.FullName, quote: true);
-        return new CallbackModel(scope, classPriority, errorPolicy, ranks == 1, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray());
+        return new CallbackModel(scope, classPriority, errorPolicy, ranks == 1, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray(), bindings.ToEquatableArray());
     }
 
     /// <summary>True when the type declares another method with this signature (already a compile error; a call would be ambiguous).</summary>

@@ -33,7 +33,33 @@ namespace DreamTrainer.Contract
         public string Offered { get; }
     }
 
-    /// <summary>The binding rules: the context by type; integers by name; everything else by type.</summary>
+    /// <summary>
+    /// A parameter bound to a typed slot (batch, outputs, model, optimizer): the generated code lists
+    /// it so the trainer can check the type when Fit starts.
+    /// </summary>
+    internal sealed class SlotBinding
+    {
+        public SlotBinding(TypedSlot slot, string typeOfDisplay, bool allowsNull)
+        {
+            Slot = slot;
+            TypeOfDisplay = typeOfDisplay;
+            AllowsNull = allowsNull;
+        }
+
+        public TypedSlot Slot { get; }
+
+        /// <summary>The parameter's type as <c>typeof</c> takes it (no nullable-reference annotation).</summary>
+        public string TypeOfDisplay { get; }
+
+        /// <summary>True when the parameter is declared nullable.</summary>
+        public bool AllowsNull { get; }
+    }
+
+    /// <summary>
+    /// The binding rules: the context by type; integers by name; the other catalogue parameters by
+    /// type; and, by name, the typed slots (<c>batch</c>, <c>outputs</c>, <c>model</c>, <c>optimizer</c>)
+    /// with whatever type the method declares.
+    /// </summary>
     internal static class HookBinder
     {
         /// <summary>The first reason the method cannot be a hook, or <see cref="HookShapeProblem.None"/>.</summary>
@@ -72,14 +98,17 @@ namespace DreamTrainer.Contract
         /// generated ICallback method (<c>context</c>, <c>in output</c>, <c>epoch</c>, …).
         /// </summary>
         /// <returns>The argument expressions, or null with <paramref name="failure"/> set.</returns>
-        public static string[]? Bind(IMethodSymbol method, HookDefinition hook, out BindFailure? failure)
+        public static string[]? Bind(IMethodSymbol method, HookDefinition hook, out BindFailure? failure) => Bind(method, hook, null, out failure);
+
+        /// <summary>As <see cref="Bind(IMethodSymbol, HookDefinition, out BindFailure?)"/>, also collecting the typed-slot bindings.</summary>
+        public static string[]? Bind(IMethodSymbol method, HookDefinition hook, List<SlotBinding>? slots, out BindFailure? failure)
         {
             failure = null;
             var arguments = new string[method.Parameters.Length];
             for (int i = 0; i < method.Parameters.Length; i++)
             {
                 IParameterSymbol parameter = method.Parameters[i];
-                string? argument = BindOne(parameter, hook);
+                string? argument = BindOne(parameter, hook) ?? BindSlot(parameter, hook, slots);
                 if (argument is null)
                 {
                     failure = new BindFailure(parameter, DescribeOffered(hook));
@@ -104,8 +133,56 @@ namespace DreamTrainer.Contract
                 parts.Add((parameter.IsIn ? "in " : string.Empty) + type + " " + parameter.Name);
             }
 
+            foreach (TypedSlot slot in hook.Slots)
+            {
+                parts.Add(slot.TypeDescription + " " + slot.Name);
+            }
+
             return string.Join(", ", parts);
         }
+
+        /// <summary>The typed slot <paramref name="parameter"/> names, if its type can hold it; its argument expression.</summary>
+        private static string? BindSlot(IParameterSymbol parameter, HookDefinition hook, List<SlotBinding>? slots)
+        {
+            if (parameter.RefKind == RefKind.Ref || parameter.RefKind == RefKind.Out || parameter.IsParams || parameter.IsOptional || !CanHoldSlot(parameter.Type))
+            {
+                return null;
+            }
+
+            foreach (TypedSlot slot in hook.Slots)
+            {
+                if (!string.Equals(slot.Name, parameter.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                ITypeSymbol type = parameter.Type;
+                bool annotated = type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated;
+                bool allowsNull = annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+                string typeOf = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                string cast = typeOf + (annotated ? "?" : string.Empty);
+                string suppress = allowsNull ? string.Empty : "!";
+                slots?.Add(new SlotBinding(slot, typeOf, allowsNull));
+                return slot.Value switch
+                {
+                    "Batch" => (parameter.RefKind == RefKind.None ? string.Empty : "in ")
+                        + $"((global::DreamTrainer.BatchSlot<{typeOf}>){HookCatalog.ContextParameterName}.BatchSlot!).Current",
+                    "Outputs" => $"({cast}){HookCatalog.OutputParameterName}.Outputs{suppress}",
+                    _ => $"({cast}){HookCatalog.ContextParameterName}.{slot.Value}{suppress}",
+                };
+            }
+
+            return null;
+        }
+
+        /// <summary>False for types a slot cannot hold: pointers, ref structs, <c>dynamic</c>, unresolved types.</summary>
+        private static bool CanHoldSlot(ITypeSymbol type) =>
+            type.TypeKind != TypeKind.Error
+            && type.TypeKind != TypeKind.Pointer
+            && type.TypeKind != TypeKind.FunctionPointer
+            && type.TypeKind != TypeKind.Dynamic
+            && !type.IsRefLikeType
+            && type.SpecialType != SpecialType.System_Void;
 
         private static string? BindOne(IParameterSymbol parameter, HookDefinition hook)
         {

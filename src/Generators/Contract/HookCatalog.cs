@@ -21,6 +21,9 @@ namespace DreamTrainer.Contract
 
         /// <summary>Checkpoint save and resume.</summary>
         State,
+
+        /// <summary>Inside a training step that the module runs in phases (zero_grad, backward, optimizer step).</summary>
+        OptimizerStep,
     }
 
     /// <summary>A parameter a hook method may declare, besides the trainer context.</summary>
@@ -51,16 +54,42 @@ namespace DreamTrainer.Contract
         public bool BindsByName { get; }
     }
 
+    /// <summary>
+    /// A value a hook offers whose type the hook method chooses (<c>MyBatch batch</c>, <c>MyNet model</c>):
+    /// it binds by name, is read from the run (never passed through ICallback, so nothing is boxed), and
+    /// the trainer checks the declared type when Fit starts.
+    /// </summary>
+    internal sealed class TypedSlot
+    {
+        public TypedSlot(string name, string value, string typeDescription)
+        {
+            Name = name;
+            Value = value;
+            TypeDescription = typeDescription;
+        }
+
+        /// <summary>The parameter name that binds it (case-insensitive), e.g. <c>batch</c>.</summary>
+        public string Name { get; }
+
+        /// <summary>The runtime's <c>BoundValue</c> member, e.g. <c>Batch</c>.</summary>
+        public string Value { get; }
+
+        /// <summary>How the offered-parameters list names its type, e.g. <c>TBatch</c>.</summary>
+        public string TypeDescription { get; }
+    }
+
     /// <summary>One hook of the contract.</summary>
     internal sealed class HookDefinition
     {
-        public HookDefinition(int ordinal, string name, HookPhase phase, bool isPerBatch, params HookParameter[] parameters)
+        public HookDefinition(int ordinal, string name, HookPhase phase, bool isPerBatch, HookParameter[] parameters, TypedSlot[] slots, params string[] peerNames)
         {
             Ordinal = ordinal;
             Name = name;
             Phase = phase;
             IsPerBatch = isPerBatch;
             Parameters = parameters;
+            Slots = slots;
+            PeerNames = peerNames;
         }
 
         /// <summary>Bit position in <c>HookMask</c> and value of the <c>Hook</c> enum member.</summary>
@@ -86,6 +115,12 @@ namespace DreamTrainer.Contract
 
         /// <summary>The parameters after the context, in ICallback order.</summary>
         public HookParameter[] Parameters { get; }
+
+        /// <summary>The values the hook offers by a type the method chooses (batch, outputs, model, optimizer).</summary>
+        public TypedSlot[] Slots { get; }
+
+        /// <summary>What Keras and Lightning call this hook (<c>on_epoch_end</c>, …), so the analyzers can point a ported method at it.</summary>
+        public string[] PeerNames { get; }
     }
 
     /// <summary>Every hook, in ordinal order, plus the names of the contract's types.</summary>
@@ -113,6 +148,15 @@ namespace DreamTrainer.Contract
         public const int SaveStateOrdinal = 13;
         public const int LoadStateOrdinal = 14;
 
+        /// <summary>The runtime types the typed slots need.</summary>
+        public const string BoundValueMetadataName = "DreamTrainer.BoundValue";
+        public const string HookBindingMetadataName = "DreamTrainer.HookBinding";
+        public const string BatchSlotMetadataName = "DreamTrainer.BatchSlot`1";
+        public const string GradientViewMetadataName = "DreamTrainer.GradientView";
+
+        /// <summary>The ICallback parameter batch-end hooks read step outputs from.</summary>
+        public const string OutputParameterName = "output";
+
         /// <summary>The attribute generated callbacks carry so pipelines in other assemblies can read their hooks.</summary>
         public const string GeneratedCallbackAttributeMetadataName = "DreamTrainer.GeneratedCallbackAttribute";
 
@@ -125,25 +169,48 @@ namespace DreamTrainer.Contract
         private static readonly HookParameter ExceptionParameter = new HookParameter("exception", "System.Exception", "global::System.Exception");
         private static readonly HookParameter Writer = new HookParameter("writer", StateWriterMetadataName, "global::DreamTrainer.CallbackStateWriter");
         private static readonly HookParameter Reader = new HookParameter("reader", StateReaderMetadataName, "global::DreamTrainer.CallbackStateReader");
+        private static readonly HookParameter Gradients = new HookParameter("gradients", GradientViewMetadataName, "global::DreamTrainer.GradientView");
+
+        /// <summary>The current batch, typed as the data yields it.</summary>
+        public static readonly TypedSlot Batch = new TypedSlot("batch", "Batch", "TBatch");
+
+        /// <summary>What the step returned besides the loss (<c>StepResult.Outputs</c>).</summary>
+        public static readonly TypedSlot Outputs = new TypedSlot("outputs", "Outputs", "TOutputs");
+
+        /// <summary>The module's model object.</summary>
+        public static readonly TypedSlot Model = new TypedSlot("model", "Model", "TModel");
+
+        /// <summary>The module's optimizer object.</summary>
+        public static readonly TypedSlot Optimizer = new TypedSlot("optimizer", "Optimizer", "TOptimizer");
+
+        /// <summary>Every typed slot, in the order of the runtime's <c>BoundValue</c>.</summary>
+        public static readonly TypedSlot[] AllSlots = { Batch, Outputs, Model, Optimizer };
+
+        private static readonly TypedSlot[] Anywhere = { Model, Optimizer };
+        private static readonly TypedSlot[] BatchStart = { Batch, Model, Optimizer };
+        private static readonly TypedSlot[] BatchEnd = { Batch, Outputs, Model, Optimizer };
 
         /// <summary>All hooks; the index of each is its <see cref="HookDefinition.Ordinal"/>.</summary>
         public static readonly HookDefinition[] All =
         {
-            new HookDefinition(0, "TrainStart", HookPhase.Train, false),
-            new HookDefinition(1, "TrainEpochStart", HookPhase.Train, false, Epoch),
-            new HookDefinition(2, "TrainBatchStart", HookPhase.Train, true, BatchIndex, GlobalStep),
-            new HookDefinition(3, "TrainBatchEnd", HookPhase.Train, true, Output, BatchIndex, GlobalStep),
-            new HookDefinition(4, "TrainEpochEnd", HookPhase.Train, false, Epoch, Metrics),
-            new HookDefinition(5, "TrainEnd", HookPhase.Train, false, Reason),
-            new HookDefinition(6, "ValidationStart", HookPhase.Validation, false),
-            new HookDefinition(7, "ValidationEpochStart", HookPhase.Validation, false, Epoch),
-            new HookDefinition(8, "ValidationBatchStart", HookPhase.Validation, true, BatchIndex, GlobalStep),
-            new HookDefinition(9, "ValidationBatchEnd", HookPhase.Validation, true, Output, BatchIndex, GlobalStep),
-            new HookDefinition(10, "ValidationEpochEnd", HookPhase.Validation, false, Epoch, Metrics),
-            new HookDefinition(11, "ValidationEnd", HookPhase.Validation, false),
-            new HookDefinition(12, "Exception", HookPhase.Error, false, ExceptionParameter),
-            new HookDefinition(13, "SaveState", HookPhase.State, false, Writer),
-            new HookDefinition(14, "LoadState", HookPhase.State, false, Reader),
+            new HookDefinition(0, "TrainStart", HookPhase.Train, false, P(), Anywhere, "on_train_start", "on_train_begin", "on_fit_start"),
+            new HookDefinition(1, "TrainEpochStart", HookPhase.Train, false, P(Epoch), Anywhere, "on_train_epoch_start", "on_epoch_begin", "on_epoch_start"),
+            new HookDefinition(2, "TrainBatchStart", HookPhase.Train, true, P(BatchIndex, GlobalStep), BatchStart, "on_train_batch_start", "on_train_batch_begin", "on_batch_begin", "on_batch_start"),
+            new HookDefinition(3, "TrainBatchEnd", HookPhase.Train, true, P(Output, BatchIndex, GlobalStep), BatchEnd, "on_train_batch_end", "on_batch_end"),
+            new HookDefinition(4, "TrainEpochEnd", HookPhase.Train, false, P(Epoch, Metrics), Anywhere, "on_train_epoch_end", "on_epoch_end"),
+            new HookDefinition(5, "TrainEnd", HookPhase.Train, false, P(Reason), Anywhere, "on_train_end", "on_fit_end"),
+            new HookDefinition(6, "ValidationStart", HookPhase.Validation, false, P(), Anywhere, "on_validation_start", "on_test_begin"),
+            new HookDefinition(7, "ValidationEpochStart", HookPhase.Validation, false, P(Epoch), Anywhere, "on_validation_epoch_start"),
+            new HookDefinition(8, "ValidationBatchStart", HookPhase.Validation, true, P(BatchIndex, GlobalStep), BatchStart, "on_validation_batch_start", "on_test_batch_begin"),
+            new HookDefinition(9, "ValidationBatchEnd", HookPhase.Validation, true, P(Output, BatchIndex, GlobalStep), BatchEnd, "on_validation_batch_end", "on_test_batch_end"),
+            new HookDefinition(10, "ValidationEpochEnd", HookPhase.Validation, false, P(Epoch, Metrics), Anywhere, "on_validation_epoch_end"),
+            new HookDefinition(11, "ValidationEnd", HookPhase.Validation, false, P(), Anywhere, "on_validation_end", "on_test_end"),
+            new HookDefinition(12, "Exception", HookPhase.Error, false, P(ExceptionParameter), Anywhere, "on_exception"),
+            new HookDefinition(13, "SaveState", HookPhase.State, false, P(Writer), Anywhere, "on_save_checkpoint"),
+            new HookDefinition(14, "LoadState", HookPhase.State, false, P(Reader), Anywhere, "on_load_checkpoint"),
+            new HookDefinition(15, "AfterBackward", HookPhase.OptimizerStep, true, P(Gradients, BatchIndex, GlobalStep), BatchStart, "on_after_backward"),
+            new HookDefinition(16, "BeforeOptimizerStep", HookPhase.OptimizerStep, true, P(Gradients, BatchIndex, GlobalStep), BatchStart, "on_before_optimizer_step"),
+            new HookDefinition(17, "BeforeZeroGrad", HookPhase.OptimizerStep, true, P(Gradients, BatchIndex, GlobalStep), BatchStart, "on_before_zero_grad"),
         };
 
         /// <summary>Finds a hook by its attribute's metadata name; null when it is not a hook attribute.</summary>
@@ -159,5 +226,7 @@ namespace DreamTrainer.Contract
 
             return null;
         }
+
+        private static HookParameter[] P(params HookParameter[] parameters) => parameters;
     }
 }

@@ -15,6 +15,14 @@ internal sealed record HookCall(string MethodName, EquatableArray<string> Argume
 /// <param name="Emit">False when only an inaccessible base method handles it: the base's implementation serves.</param>
 internal sealed record HookModel(int Ordinal, int Priority, EquatableArray<HookCall> Calls, bool Emit);
 
+/// <summary>A hook-method parameter bound to a typed slot, which the trainer checks when Fit starts.</summary>
+/// <param name="Ordinal">The hook's ordinal.</param>
+/// <param name="Value">The runtime's <c>BoundValue</c> member: <c>Batch</c>, <c>Outputs</c>, <c>Model</c>, <c>Optimizer</c>.</param>
+/// <param name="TypeOf">The parameter's type as <c>typeof</c> takes it.</param>
+/// <param name="MethodName">The hook method, for messages.</param>
+/// <param name="AllowsNull">The parameter is declared nullable.</param>
+internal sealed record BindingModel(int Ordinal, string Value, string TypeOf, string MethodName, bool AllowsNull);
+
 /// <summary>A <c>[CallbackState]</c> field or property.</summary>
 /// <param name="MemberName">The member.</param>
 /// <param name="EntryName">Its name in the checkpoint.</param>
@@ -30,6 +38,7 @@ internal sealed record StateMemberModel(string MemberName, string EntryName, Sta
 /// <param name="StateKeyExpression">A C# expression: a string literal, or <c>this.StateKey</c>.</param>
 /// <param name="Hooks">The implemented hooks, by ordinal.</param>
 /// <param name="State">The state members.</param>
+/// <param name="Bindings">The typed-slot parameters of every hook method, base classes first.</param>
 internal sealed record CallbackModel(
     TypeScope Scope,
     int ClassPriority,
@@ -37,7 +46,8 @@ internal sealed record CallbackModel(
     bool RankZeroOnly,
     string StateKeyExpression,
     EquatableArray<HookModel> Hooks,
-    EquatableArray<StateMemberModel> State) : IGeneratedType<CallbackModel>
+    EquatableArray<StateMemberModel> State,
+    EquatableArray<BindingModel> Bindings) : IGeneratedType<CallbackModel>
 {
     /// <inheritdoc/>
     public CallbackModel WithScope(TypeScope scope) => this with { Scope = scope };

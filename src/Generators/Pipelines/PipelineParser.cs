@@ -9,8 +9,9 @@ using Microsoft.CodeAnalysis;
 namespace DreamTrainer.Generators.Pipelines;
 
 /// <summary>
-/// Reads a <c>[CallbackPipeline]</c> class: its callback members, and for each hook the members
-/// implementing it sorted by priority (higher first), then declaration order.
+/// Reads a <c>[CallbackPipeline]</c> class: its callback members — a pipeline member declared in this
+/// compilation replaced by its own members, so each keeps its priorities — and for each hook the
+/// callbacks implementing it sorted by priority (higher first), then declaration order.
 /// </summary>
 internal static class PipelineParser
 {
@@ -31,60 +32,30 @@ internal static class PipelineParser
             return null;
         }
 
-        var members = new List<PipelineMember>();
-        var perHook = new List<(int Priority, int Order, PipelineMember Member, bool Isolated)>[HookCatalog.All.Length];
-        foreach (ISymbol member in type.GetMembers())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ITypeSymbol? memberType = member switch
-            {
-                IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
-                IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: not null } property => property.Type,
-                _ => null,
-            };
-            if (memberType is not INamedTypeSymbol namedType || ReadCallbackHooks(namedType, compilation, cancellationToken) is not { } hooks)
-            {
-                continue;
-            }
-
-            int order = members.Count;
-            var pipelineMember = new PipelineMember(member.Name, memberType.NullableAnnotation == NullableAnnotation.Annotated);
-            members.Add(pipelineMember);
-            for (int ordinal = 0; ordinal < hooks.Mask.Length; ordinal++)
-            {
-                if (hooks.Mask[ordinal])
-                {
-                    (perHook[ordinal] ??= new List<(int, int, PipelineMember, bool)>()).Add((hooks.Priorities[ordinal], order, pipelineMember, hooks.Isolated));
-                }
-            }
-        }
-
-        if (members.Count == 0)
+        var reader = new Reader(type, compilation, cancellationToken);
+        reader.Collect(type, new List<MemberSegment>(), new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default) { type });
+        if (reader.Members.Count == 0)
         {
             return null;
         }
 
         var pipelineHooks = new List<PipelineHook>();
-        for (int ordinal = 0; ordinal < perHook.Length; ordinal++)
+        for (int ordinal = 0; ordinal < HookCatalog.All.Length; ordinal++)
         {
-            var calls = perHook[ordinal] ?? new List<(int Priority, int Order, PipelineMember Member, bool Isolated)>();
-            calls.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
-            var ordered = new List<PipelineCall>();
-            foreach ((int priority, int order, PipelineMember member, bool isolated) in calls)
-            {
-                ordered.Add(new PipelineCall(member.Name, priority, member.IsOptional, isolated, order));
-            }
+            List<PipelineCall> calls = reader.PerHook[ordinal] ?? new List<PipelineCall>();
 
-            pipelineHooks.Add(new PipelineHook(ordinal, ordered.ToEquatableArray()));
+            // Higher priority first; equal priorities keep declaration order (a stable sort by leaf index).
+            calls.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Leaf.CompareTo(b.Leaf));
+            pipelineHooks.Add(new PipelineHook(ordinal, calls.ToEquatableArray()));
         }
 
-        return new PipelineModel(scope, members.ToEquatableArray(), pipelineHooks.ToEquatableArray());
+        return new PipelineModel(scope, reader.Members.ToEquatableArray(), reader.Leaves.ToEquatableArray(), pipelineHooks.ToEquatableArray());
     }
 
     /// <summary>
     /// The hooks and priorities of a callback type: from <c>[GeneratedCallback]</c> when it comes
-    /// compiled from another assembly, else from its hook methods in this compilation. Null when
-    /// the type is not a generated callback.
+    /// compiled from another assembly (a pipeline compiled there too), else from its hook methods in
+    /// this compilation. Null when the type is not a generated callback.
     /// </summary>
     public static (bool[] Mask, int[] Priorities, bool Isolated)? ReadCallbackHooks(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -137,5 +108,83 @@ internal static class PipelineParser
         }
 
         return (sourceMask, sourcePriorities, model.ErrorPolicy == 1);
+    }
+
+    /// <summary>Walks a pipeline and the pipelines nested in it, collecting the callbacks it calls.</summary>
+    private sealed class Reader
+    {
+        private readonly INamedTypeSymbol _pipeline;
+        private readonly Compilation _compilation;
+        private readonly CancellationToken _cancellationToken;
+
+        public Reader(INamedTypeSymbol pipeline, Compilation compilation, CancellationToken cancellationToken)
+        {
+            _pipeline = pipeline;
+            _compilation = compilation;
+            _cancellationToken = cancellationToken;
+        }
+
+        public List<PipelineMember> Members { get; } = new();
+
+        public List<PipelineLeaf> Leaves { get; } = new();
+
+        public List<PipelineCall>?[] PerHook { get; } = new List<PipelineCall>?[HookCatalog.All.Length];
+
+        /// <summary>
+        /// Adds the callbacks of <paramref name="container"/> under <paramref name="path"/>. A nested
+        /// member the pipeline cannot access, or a pipeline already on the path (a cycle), is skipped:
+        /// the analyzers report both (DT0105).
+        /// </summary>
+        public void Collect(INamedTypeSymbol container, List<MemberSegment> path, HashSet<INamedTypeSymbol> onPath)
+        {
+            bool top = path.Count == 0;
+            foreach ((ISymbol member, ITypeSymbol memberType) in PipelineMembers.Candidates(container))
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (memberType is not INamedTypeSymbol namedType || (!top && !_compilation.IsSymbolAccessibleWithin(member, _pipeline)))
+                {
+                    continue;
+                }
+
+                var segment = new MemberSegment(member.Name, memberType.NullableAnnotation == NullableAnnotation.Annotated);
+                var memberPath = new List<MemberSegment>(path) { segment };
+                if (PipelineMembers.IsSourcePipeline(namedType))
+                {
+                    if (onPath.Add(namedType))
+                    {
+                        int before = Leaves.Count;
+                        Collect(namedType, memberPath, onPath);
+                        onPath.Remove(namedType);
+                        if (top && Leaves.Count > before)
+                        {
+                            Members.Add(new PipelineMember(member.Name, segment.IsOptional, IsGroup: true));
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (ReadCallbackHooks(namedType, _compilation, _cancellationToken) is not { } hooks)
+                {
+                    continue;
+                }
+
+                bool isGroup = PipelineMembers.IsPipeline(namedType);
+                int leaf = Leaves.Count;
+                Leaves.Add(new PipelineLeaf(memberPath.ToEquatableArray(), isGroup));
+                if (top)
+                {
+                    Members.Add(new PipelineMember(member.Name, segment.IsOptional, isGroup));
+                }
+
+                for (int ordinal = 0; ordinal < hooks.Mask.Length; ordinal++)
+                {
+                    if (hooks.Mask[ordinal])
+                    {
+                        (PerHook[ordinal] ??= new List<PipelineCall>()).Add(new PipelineCall(leaf, hooks.Priorities[ordinal], hooks.Isolated));
+                    }
+                }
+            }
+        }
     }
 }

@@ -9,11 +9,15 @@ namespace DreamTrainer;
 /// while the program runs (the operations of the Dream Trainer callbacks guide).
 /// </summary>
 /// <remarks>
-/// For each hook the collection keeps an array holding only the callbacks that implement that
+/// <para>For each hook the collection keeps an array holding only the callbacks that implement that
 /// hook, sorted by priority (higher first) and then registration order. A mutation builds new
 /// arrays; a dispatch already running keeps iterating the arrays it started with, so a callback
 /// that removes itself (or another) during a hook takes effect once that hook has finished.
-/// Dispatch allocates nothing.
+/// Dispatch allocates nothing.</para>
+/// <para>A group — a callback that is also a dispatcher, such as a generated <c>[CallbackPipeline]</c>
+/// — registers as one entry (add, remove and move it as one), and its members are dispatched one by
+/// one, each with its own priorities and state key, as if added in its place. Its members are read
+/// again whenever the collection changes.</para>
 /// </remarks>
 public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyList<ICallback>
 {
@@ -21,6 +25,9 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
 
     private readonly List<ICallback> _items = new();
     private ICallback[] _snapshot = Array.Empty<ICallback>();
+
+    // What runs: the entries with every group replaced by its members.
+    private ICallback[] _leaves = Array.Empty<ICallback>();
     private DispatchTable[] _tables;
 
     // The tables before the last change: a hook may still be running on them. With the hook that
@@ -31,7 +38,7 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
     /// <summary>Creates an empty collection.</summary>
     public CallbackCollection()
     {
-        _tables = BuildTables(_items);
+        _tables = BuildTables(_leaves);
     }
 
     /// <summary>Creates a collection holding <paramref name="callbacks"/> in that order.</summary>
@@ -54,8 +61,8 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
     /// <param name="index">The position, from 0.</param>
     public ICallback this[int index] => _items[index];
 
-    /// <inheritdoc/>
-    public IReadOnlyList<ICallback> Callbacks => _snapshot;
+    /// <summary>The callbacks that run, in registration order, with every group replaced by its members.</summary>
+    public IReadOnlyList<ICallback> Callbacks => _leaves;
 
     /// <inheritdoc/>
     public ICallback? RunningCallback => _runningHook < 0 ? null : Running(_tables[_runningHook]) ?? Running(_previousTables?[_runningHook]);
@@ -125,13 +132,21 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
         return removed;
     }
 
-    /// <summary>The first callback of type <typeparamref name="T"/>, or null.</summary>
+    /// <summary>The first callback of type <typeparamref name="T"/> among the entries, else among the members of groups; or null.</summary>
     /// <typeparam name="T">The callback type.</typeparam>
     /// <returns>The callback, or null.</returns>
     public T? Find<T>()
         where T : class
     {
         foreach (ICallback callback in _items)
+        {
+            if (callback is T match)
+            {
+                return match;
+            }
+        }
+
+        foreach (ICallback callback in _leaves)
         {
             if (callback is T match)
             {
@@ -223,42 +238,73 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
     /// </summary>
     internal static bool HasState(ICallback callback) => (callback.Hooks & (HookMask.SaveState | HookMask.LoadState)) != 0;
 
+    /// <summary>What runs for an entry: a group's members, or the callback itself.</summary>
+    internal static IReadOnlyList<ICallback> Expand(ICallback callback) =>
+        callback is ICallbackDispatcher group ? group.Callbacks : new[] { callback };
+
     private void EnsureCanAdd(ICallback callback)
     {
-        string key = HasState(callback) ? callback.StateKey : string.Empty;
         for (int i = 0; i < _items.Count; i++)
         {
-            ICallback existing = _items[i];
-            if (ReferenceEquals(existing, callback))
+            if (ReferenceEquals(_items[i], callback))
             {
                 throw new ArgumentException(
                     $"Callback '{Describe(callback)}' is already registered at position {i}; the same instance cannot be added twice.",
                     nameof(callback));
             }
+        }
 
-            if (HasState(existing) && HasState(callback) && string.Equals(existing.StateKey, key, StringComparison.Ordinal))
+        // Every callback that would run, the new ones last: no instance twice, no shared state key.
+        var running = new List<ICallback>(_leaves);
+        int existing = running.Count;
+        running.AddRange(Expand(callback));
+        for (int n = existing; n < running.Count; n++)
+        {
+            ICallback added = running[n] ?? throw new ArgumentException($"Group '{Describe(callback)}' has a null member.", nameof(callback));
+            for (int i = 0; i < n; i++)
             {
-                throw new ArgumentException(
-                    $"Callbacks '{Describe(existing)}' (position {i}) and '{Describe(callback)}' share the state key '{key}'; "
-                    + "state keys must be unique so checkpoints can restore each one. Set [Callback(StateKey = ...)] or a StateKey property.",
-                    nameof(callback));
+                ICallback other = running[i];
+                if (ReferenceEquals(other, added))
+                {
+                    throw new ArgumentException(
+                        $"Callback '{Describe(added)}' would run twice{Via(callback, added)}; the same instance cannot be added twice.",
+                        nameof(callback));
+                }
+
+                if (HasState(other) && HasState(added) && string.Equals(other.StateKey, added.StateKey, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException(
+                        $"Callbacks '{Describe(other)}' (position {i}) and '{Describe(added)}'{Via(callback, added)} share the state key '{added.StateKey}'; "
+                        + "state keys must be unique so checkpoints can restore each one. Set [Callback(StateKey = ...)] or a StateKey property.",
+                        nameof(callback));
+                }
             }
         }
     }
+
+    private static string Via(ICallback entry, ICallback member) =>
+        ReferenceEquals(entry, member) ? string.Empty : $" (a member of group '{Describe(entry)}')";
 
     private void Rebuild()
     {
         // New arrays, never edits of the old ones: a dispatch in progress keeps its own.
         _snapshot = _items.ToArray();
+        var leaves = new List<ICallback>(_items.Count);
+        foreach (ICallback item in _items)
+        {
+            leaves.AddRange(Expand(item));
+        }
+
+        _leaves = leaves.ToArray();
         _previousTables = _tables;
-        _tables = BuildTables(_items);
+        _tables = BuildTables(_leaves);
     }
 
     /// <summary>The callback a table's dispatch stopped at (its index stays set only when a call threw).</summary>
     private static ICallback? Running(DispatchTable? table) =>
         table is not null && (uint)table.Running < (uint)table.Callbacks.Length ? table.Callbacks[table.Running] : null;
 
-    private static DispatchTable[] BuildTables(List<ICallback> items)
+    private static DispatchTable[] BuildTables(ICallback[] items)
     {
         var tables = new DispatchTable[HookCount];
         var entries = new List<(int Priority, int Order, ICallback Callback)>();
@@ -266,7 +312,7 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
         {
             entries.Clear();
             var bit = (HookMask)(1 << hook);
-            for (int order = 0; order < items.Count; order++)
+            for (int order = 0; order < items.Length; order++)
             {
                 ICallback callback = items[order];
                 if ((callback.Hooks & bit) != 0)

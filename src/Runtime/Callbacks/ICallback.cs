@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace DreamTrainer;
 
@@ -22,6 +23,12 @@ public interface ICallback
     /// <param name="hook">One of the hooks in <see cref="Hooks"/>.</param>
     /// <returns>The priority.</returns>
     int GetPriority(Hook hook);
+
+    /// <summary>
+    /// What the hook methods bind by a type of their choosing (the batch, the step outputs, the model,
+    /// the optimizer), so the trainer can check those types once, when Fit starts; empty when none.
+    /// </summary>
+    IReadOnlyList<HookBinding> Bindings => Array.Empty<HookBinding>();
 
     /// <summary>Called once, before the first epoch.</summary>
     /// <param name="context">The trainer context.</param>
@@ -130,6 +137,33 @@ public interface ICallback
     /// <param name="context">The trainer context.</param>
     /// <param name="reader">Where the state comes from.</param>
     void OnLoadState(TrainerContext context, CallbackStateReader reader)
+    {
+    }
+
+    /// <summary>Called in a phased training step after backward: this batch's gradients are in place.</summary>
+    /// <param name="context">The trainer context.</param>
+    /// <param name="gradients">The gradients (norms, clipping).</param>
+    /// <param name="batchIndex">The 0-based batch index within the epoch.</param>
+    /// <param name="globalStep">The 0-based index of the training step.</param>
+    void OnAfterBackward(TrainerContext context, GradientView gradients, int batchIndex, long globalStep)
+    {
+    }
+
+    /// <summary>Called in a phased training step just before the optimizer step: clip gradients here.</summary>
+    /// <param name="context">The trainer context.</param>
+    /// <param name="gradients">The gradients (norms, clipping).</param>
+    /// <param name="batchIndex">The 0-based batch index within the epoch.</param>
+    /// <param name="globalStep">The 0-based index of the training step.</param>
+    void OnBeforeOptimizerStep(TrainerContext context, GradientView gradients, int batchIndex, long globalStep)
+    {
+    }
+
+    /// <summary>Called in a phased training step before the gradients are cleared for a new optimizer step.</summary>
+    /// <param name="context">The trainer context.</param>
+    /// <param name="gradients">The gradients (norms, clipping).</param>
+    /// <param name="batchIndex">The 0-based batch index within the epoch.</param>
+    /// <param name="globalStep">The 0-based index of the training step.</param>
+    void OnBeforeZeroGrad(TrainerContext context, GradientView gradients, int batchIndex, long globalStep)
     {
     }
 }

@@ -9,15 +9,21 @@ namespace DreamTrainer;
 /// class gets a generated one with direct calls sorted at compile time.
 /// </summary>
 /// <remarks>
-/// A dispatcher either handles a callback's failure itself, through
+/// <para>A dispatcher that is also an <see cref="ICallback"/> (every generated pipeline) is a <em>group</em>:
+/// it registers as one callback, and <see cref="CallbackCollection"/> and enclosing pipelines dispatch
+/// its <see cref="Callbacks"/> one by one, each with its own priorities and state key.</para>
+/// <para>A dispatcher either handles a callback's failure itself, through
 /// <see cref="CallbackDispatch.HandleFailure"/> (which applies the callback's
 /// <see cref="CallbackErrorPolicy"/>), or — for callbacks with the propagate policy — lets it pass
 /// and names the callback in <see cref="RunningCallback"/>, so the trainer can wrap it. Generated
-/// pipelines do the latter: a handler in the dispatch method would stop the JIT from inlining it.
+/// pipelines do the latter: a handler in the dispatch method would stop the JIT from inlining it.</para>
 /// </remarks>
 public interface ICallbackDispatcher
 {
-    /// <summary>The callbacks, in registration (declaration) order.</summary>
+    /// <summary>
+    /// The callbacks, in registration (declaration) order, with every group replaced by its members:
+    /// the callbacks that run, each with its own state key.
+    /// </summary>
     IReadOnlyList<ICallback> Callbacks { get; }
 
     /// <summary>
@@ -105,4 +111,25 @@ public interface ICallbackDispatcher
     /// <param name="context">The trainer context.</param>
     /// <param name="reader">Where the state comes from.</param>
     void OnLoadState(TrainerContext context, CallbackStateReader reader);
+
+    /// <summary>Called in a phased training step after backward: this batch's gradients are in place.</summary>
+    /// <param name="context">The trainer context.</param>
+    /// <param name="gradients">The gradients (norms, clipping).</param>
+    /// <param name="batchIndex">The 0-based batch index within the epoch.</param>
+    /// <param name="globalStep">The 0-based index of the training step.</param>
+    void OnAfterBackward(TrainerContext context, GradientView gradients, int batchIndex, long globalStep);
+
+    /// <summary>Called in a phased training step just before the optimizer step: clip gradients here.</summary>
+    /// <param name="context">The trainer context.</param>
+    /// <param name="gradients">The gradients (norms, clipping).</param>
+    /// <param name="batchIndex">The 0-based batch index within the epoch.</param>
+    /// <param name="globalStep">The 0-based index of the training step.</param>
+    void OnBeforeOptimizerStep(TrainerContext context, GradientView gradients, int batchIndex, long globalStep);
+
+    /// <summary>Called in a phased training step before the gradients are cleared for a new optimizer step.</summary>
+    /// <param name="context">The trainer context.</param>
+    /// <param name="gradients">The gradients (norms, clipping).</param>
+    /// <param name="batchIndex">The 0-based batch index within the epoch.</param>
+    /// <param name="globalStep">The 0-based index of the training step.</param>
+    void OnBeforeZeroGrad(TrainerContext context, GradientView gradients, int batchIndex, long globalStep);
 }

@@ -65,4 +65,13 @@ public sealed class GeneratedCallbackAttribute : Attribute
 
     /// <summary>The priority of <see cref="Hook.LoadState"/> (0 when not set).</summary>
     public int LoadStatePriority { get; set; }
+
+    /// <summary>The priority of <see cref="Hook.AfterBackward"/> (0 when not set).</summary>
+    public int AfterBackwardPriority { get; set; }
+
+    /// <summary>The priority of <see cref="Hook.BeforeOptimizerStep"/> (0 when not set).</summary>
+    public int BeforeOptimizerStepPriority { get; set; }
+
+    /// <summary>The priority of <see cref="Hook.BeforeZeroGrad"/> (0 when not set).</summary>
+    public int BeforeZeroGradPriority { get; set; }
 }

@@ -52,6 +52,15 @@ public enum Hook
 
     /// <summary>When a run resumes from a checkpoint: the callback reads its state.</summary>
     LoadState = 14,
+
+    /// <summary>In a phased training step, after backward: the gradients of this batch are in place.</summary>
+    AfterBackward = 15,
+
+    /// <summary>In a phased training step, before the optimizer updates the parameters (clip gradients here).</summary>
+    BeforeOptimizerStep = 16,
+
+    /// <summary>In a phased training step, before the gradients are cleared for the next optimizer step.</summary>
+    BeforeZeroGrad = 17,
 }
 
 /// <summary>A set of hooks: which hooks a callback implements.</summary>
@@ -105,6 +114,15 @@ public enum HookMask
 
     /// <summary><see cref="Hook.LoadState"/>.</summary>
     LoadState = 1 << Hook.LoadState,
+
+    /// <summary><see cref="Hook.AfterBackward"/>.</summary>
+    AfterBackward = 1 << Hook.AfterBackward,
+
+    /// <summary><see cref="Hook.BeforeOptimizerStep"/>.</summary>
+    BeforeOptimizerStep = 1 << Hook.BeforeOptimizerStep,
+
+    /// <summary><see cref="Hook.BeforeZeroGrad"/>.</summary>
+    BeforeZeroGrad = 1 << Hook.BeforeZeroGrad,
 }
 
 /// <summary>Why training ended; passed to <see cref="Hook.TrainEnd"/>.</summary>

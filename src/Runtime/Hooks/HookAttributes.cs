@@ -2,7 +2,11 @@ using System;
 
 namespace DreamTrainer;
 
-/// <summary>Base of the hook attributes: a method so marked is called by the trainer at that hook.</summary>
+/// <summary>
+/// Base of the hook attributes: a method so marked is called by the trainer at that hook. Every hook
+/// also binds the module's model and optimizer by their types (<c>MyNet model</c>, <c>Sgd optimizer</c>),
+/// checked when Fit starts.
+/// </summary>
 public abstract class HookAttribute : Attribute
 {
     /// <summary>Creates the attribute for <paramref name="hook"/>.</summary>
@@ -41,7 +45,7 @@ public sealed class OnTrainEpochStartAttribute : HookAttribute
     }
 }
 
-/// <summary>Marks a method the trainer calls before each training step; binds <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+/// <summary>Marks a method the trainer calls before each training step; binds <c>int batchIndex</c>, <c>long globalStep</c> and the batch by its type (<c>MyBatch batch</c>). The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class OnTrainBatchStartAttribute : HookAttribute
 {
@@ -52,7 +56,7 @@ public sealed class OnTrainBatchStartAttribute : HookAttribute
     }
 }
 
-/// <summary>Marks a method the trainer calls after each training step; binds <c>in StepOutput output</c>, <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+/// <summary>Marks a method the trainer calls after each training step; binds <c>in StepOutput output</c>, <c>int batchIndex</c>, <c>long globalStep</c>, the batch (<c>MyBatch batch</c>) and the step outputs (<c>MyOutputs outputs</c>) by their types. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class OnTrainBatchEndAttribute : HookAttribute
 {
@@ -107,7 +111,7 @@ public sealed class OnValidationEpochStartAttribute : HookAttribute
     }
 }
 
-/// <summary>Marks a method the trainer calls before each validation step; binds <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+/// <summary>Marks a method the trainer calls before each validation step; binds <c>int batchIndex</c>, <c>long globalStep</c> and the batch by its type (<c>MyBatch batch</c>). The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class OnValidationBatchStartAttribute : HookAttribute
 {
@@ -118,7 +122,7 @@ public sealed class OnValidationBatchStartAttribute : HookAttribute
     }
 }
 
-/// <summary>Marks a method the trainer calls after each validation step; binds <c>in StepOutput output</c>, <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+/// <summary>Marks a method the trainer calls after each validation step; binds <c>in StepOutput output</c>, <c>int batchIndex</c>, <c>long globalStep</c>, the batch (<c>MyBatch batch</c>) and the step outputs (<c>MyOutputs outputs</c>) by their types. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class OnValidationBatchEndAttribute : HookAttribute
 {
@@ -180,6 +184,39 @@ public sealed class OnLoadStateAttribute : HookAttribute
     /// <summary>Marks a method as a <see cref="Hook.LoadState"/> handler.</summary>
     public OnLoadStateAttribute()
         : base(Hook.LoadState)
+    {
+    }
+}
+
+/// <summary>Marks a method the trainer calls in a phased training step after backward, every batch; binds <c>GradientView gradients</c>, <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class OnAfterBackwardAttribute : HookAttribute
+{
+    /// <summary>Marks a method as a <see cref="Hook.AfterBackward"/> handler.</summary>
+    public OnAfterBackwardAttribute()
+        : base(Hook.AfterBackward)
+    {
+    }
+}
+
+/// <summary>Marks a method the trainer calls in a phased training step just before the optimizer step (clip gradients here); binds <c>GradientView gradients</c>, <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class OnBeforeOptimizerStepAttribute : HookAttribute
+{
+    /// <summary>Marks a method as a <see cref="Hook.BeforeOptimizerStep"/> handler.</summary>
+    public OnBeforeOptimizerStepAttribute()
+        : base(Hook.BeforeOptimizerStep)
+    {
+    }
+}
+
+/// <summary>Marks a method the trainer calls in a phased training step before the gradients are cleared; binds <c>GradientView gradients</c>, <c>int batchIndex</c>, <c>long globalStep</c>. The context (<see cref="TrainerContext"/>) binds in any hook.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class OnBeforeZeroGradAttribute : HookAttribute
+{
+    /// <summary>Marks a method as a <see cref="Hook.BeforeZeroGrad"/> handler.</summary>
+    public OnBeforeZeroGradAttribute()
+        : base(Hook.BeforeZeroGrad)
     {
     }
 }

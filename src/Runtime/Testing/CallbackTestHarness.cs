@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 
 namespace DreamTrainer.Testing;
@@ -7,19 +8,23 @@ namespace DreamTrainer.Testing;
 /// <summary>
 /// Drives callbacks hook by hook without a model or a training loop, so you can unit-test your
 /// own callbacks (the "MockTrainer" of the Dream Trainer guide). Set the state a hook should see
-/// (epoch, step, metrics, learning rate), call the hook, then inspect what the callback logged,
-/// requested or changed through <see cref="Context"/>.
+/// (epoch, step, metrics, learning rate, model, batch, step outputs), call the hook, then inspect
+/// what the callback logged, requested or changed through <see cref="Context"/>. Every control of
+/// the context works: checkpoints go to a temporary folder (<see cref="Directory"/>), and weights
+/// are a fake model state (<see cref="Weights"/>) that checkpoints save and snapshots restore.
 /// </summary>
 /// <example>
 /// <code>
-/// var harness = new CallbackTestHarness(new LossSpikeMonitor(threshold: 2.0));
-/// harness.TrainBatchEnd(loss: 5.0);
+/// using var harness = new CallbackTestHarness(new LossSpikeMonitor(threshold: 2.0));
+/// harness.TrainBatchEnd(loss: 5.0, batch: new float[32, 10], batchIndex: 0);
 /// Assert.Equal(5.0, harness.Context.Metrics["loss_spike"]);
 /// </code>
 /// </example>
-public sealed class CallbackTestHarness
+public sealed partial class CallbackTestHarness : IDisposable
 {
     private readonly InMemoryLearningRates _learningRates;
+    private readonly InMemoryModelState _modelState;
+    private readonly List<string> _checkpoints = new();
 
     /// <summary>Creates a harness dispatching to <paramref name="callbacks"/> through a <see cref="CallbackCollection"/>.</summary>
     /// <param name="callbacks">The callbacks under test.</param>
@@ -30,16 +35,23 @@ public sealed class CallbackTestHarness
 
     /// <summary>Creates a harness dispatching through <paramref name="dispatcher"/> (a generated pipeline, for example).</summary>
     /// <param name="dispatcher">The dispatcher under test.</param>
-    /// <param name="options">Trainer options the context reports (MaxEpochs, …); default: 10 epochs.</param>
+    /// <param name="options">Trainer options the context reports (MaxEpochs, …); default: 10 epochs. Without a <see cref="TrainerOptions.CheckpointDirectory"/>, checkpoints go to <see cref="Directory"/>.</param>
     /// <param name="learningRate">The initial learning rate of the fake optimizer (one parameter group).</param>
     public CallbackTestHarness(ICallbackDispatcher dispatcher, TrainerOptions? options = null, double learningRate = 0.1)
     {
         ArgumentNullException.ThrowIfNull(dispatcher);
-        options ??= new TrainerOptions { MaxEpochs = 10 };
+        options = (options ?? new TrainerOptions { MaxEpochs = 10 }).Clone();
         options.Validate();
         Dispatcher = dispatcher;
+        Directory = Path.Combine(Path.GetTempPath(), "dreamtrainer-harness-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        options.CheckpointDirectory ??= Directory;
         _learningRates = new InMemoryLearningRates(learningRate);
-        Context = new TrainerContext(options.Clone(), model: null, optimizer: _learningRates, _learningRates, modelState: null, CancellationToken.None);
+        _modelState = new InMemoryModelState();
+        Context = new TrainerContext(options, model: null, optimizer: _learningRates, _learningRates, _modelState, CancellationToken.None)
+        {
+            Callbacks = dispatcher,
+        };
     }
 
     /// <summary>The dispatcher the hooks go through.</summary>
@@ -47,6 +59,23 @@ public sealed class CallbackTestHarness
 
     /// <summary>The context the callbacks see: read what they logged, requested or reported here.</summary>
     public TrainerContext Context { get; }
+
+    /// <summary>A temporary folder of this harness (the default checkpoint directory); deleted by <see cref="Dispose"/>.</summary>
+    public string Directory { get; }
+
+    /// <summary>The model hooks see (<see cref="TrainerContext.Model"/>, and <c>model</c> parameters); default null.</summary>
+    public object? Model
+    {
+        get => Context.Model;
+        set => Context.Model = value;
+    }
+
+    /// <summary>The optimizer hooks see (<see cref="TrainerContext.Optimizer"/>, and <c>optimizer</c> parameters); default: the fake optimizer behind <see cref="LearningRate"/>.</summary>
+    public object? Optimizer
+    {
+        get => Context.Optimizer;
+        set => Context.Optimizer = value;
+    }
 
     /// <summary>The fake optimizer's learning rate (group 0); set it to arrange, read it to assert.</summary>
     public double LearningRate
@@ -57,6 +86,23 @@ public sealed class CallbackTestHarness
 
     /// <summary>Every learning rate the callbacks set through the context, in order.</summary>
     public IReadOnlyList<double> LearningRateHistory => _learningRates.History;
+
+    /// <summary>
+    /// The fake model's weights: what checkpoints save (and a resume loads), what
+    /// <see cref="TrainerContext.CreateWeightsSnapshot"/> copies and <see cref="TrainerContext.RestoreWeights"/>
+    /// puts back. Set them to arrange, read them to assert.
+    /// </summary>
+    public double[] Weights
+    {
+        get => _modelState.Weights;
+        set => _modelState.Weights = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>How many times a callback restored weights (<see cref="TrainerContext.RestoreWeights"/>).</summary>
+    public int WeightRestores => _modelState.Restores;
+
+    /// <summary>The checkpoints written for <see cref="TrainerContext.RequestCheckpoint"/>, in order (as the trainer does, after batch-end and epoch-end hooks).</summary>
+    public IReadOnlyList<string> RequestedCheckpoints => _checkpoints;
 
     /// <summary>Sets a metric the next hooks will see (as if the module had logged it).</summary>
     /// <param name="name">The metric name.</param>
@@ -87,31 +133,7 @@ public sealed class CallbackTestHarness
         Run(TrainerPhase.Training, Hook.TrainEpochStart, () => Dispatcher.OnTrainEpochStart(Context, epoch));
     }
 
-    /// <summary>Runs <see cref="Hook.TrainBatchStart"/>.</summary>
-    /// <param name="batchIndex">The batch index.</param>
-    /// <param name="globalStep">The step index; default: the context's step count.</param>
-    public void TrainBatchStart(int batchIndex = 0, long? globalStep = null)
-    {
-        long step = globalStep ?? Context.GlobalStep;
-        Context.BatchIndex = batchIndex;
-        Run(TrainerPhase.Training, Hook.TrainBatchStart, () => Dispatcher.OnTrainBatchStart(Context, batchIndex, step));
-    }
-
-    /// <summary>Runs <see cref="Hook.TrainBatchEnd"/> with a step that had <paramref name="loss"/>; advances the step count.</summary>
-    /// <param name="loss">The step's loss.</param>
-    /// <param name="batchIndex">The batch index.</param>
-    /// <param name="globalStep">The step index; default: the context's step count.</param>
-    public void TrainBatchEnd(double loss = 0, int batchIndex = 0, long? globalStep = null)
-    {
-        long step = globalStep ?? Context.GlobalStep;
-        Context.BatchIndex = batchIndex;
-        Context.TrainLoss.Set(new StepResult(loss));
-        var output = new StepOutput(Context.TrainLoss);
-        Context.GlobalStep = step + 1;
-        Run(TrainerPhase.Training, Hook.TrainBatchEnd, () => Dispatcher.OnTrainBatchEnd(Context, in output, batchIndex, step));
-    }
-
-    /// <summary>Runs <see cref="Hook.TrainEpochEnd"/> with the given metrics (added to those already set).</summary>
+    /// <summary>Runs <see cref="Hook.TrainEpochEnd"/> with the given metrics (added to those already set), then writes a requested checkpoint.</summary>
     /// <param name="epoch">The epoch.</param>
     /// <param name="metrics">Metrics to set first, e.g. <c>("val_loss", 0.5)</c>.</param>
     public void TrainEpochEnd(int epoch, params (string Name, double Value)[] metrics)
@@ -122,8 +144,9 @@ public sealed class CallbackTestHarness
             Context.Log(name, value);
         }
 
-        Run(TrainerPhase.Training, Hook.TrainEpochEnd, () => Dispatcher.OnTrainEpochEnd(Context, epoch, Context.Metrics));
         Context.EpochsCompleted = epoch + 1;
+        Run(TrainerPhase.Training, Hook.TrainEpochEnd, () => Dispatcher.OnTrainEpochEnd(Context, epoch, Context.Metrics));
+        WriteRequestedCheckpoint();
     }
 
     /// <summary>Runs <see cref="Hook.TrainEnd"/>.</summary>
@@ -136,21 +159,6 @@ public sealed class CallbackTestHarness
     /// <summary>Runs <see cref="Hook.ValidationEpochStart"/>.</summary>
     /// <param name="epoch">The epoch.</param>
     public void ValidationEpochStart(int epoch) => Run(TrainerPhase.Validating, Hook.ValidationEpochStart, () => Dispatcher.OnValidationEpochStart(Context, epoch));
-
-    /// <summary>Runs <see cref="Hook.ValidationBatchStart"/>.</summary>
-    /// <param name="batchIndex">The batch index.</param>
-    public void ValidationBatchStart(int batchIndex = 0) =>
-        Run(TrainerPhase.Validating, Hook.ValidationBatchStart, () => Dispatcher.OnValidationBatchStart(Context, batchIndex, Context.GlobalStep));
-
-    /// <summary>Runs <see cref="Hook.ValidationBatchEnd"/> with a step that had <paramref name="loss"/>.</summary>
-    /// <param name="loss">The step's loss.</param>
-    /// <param name="batchIndex">The batch index.</param>
-    public void ValidationBatchEnd(double loss = 0, int batchIndex = 0)
-    {
-        Context.ValidationLoss.Set(new StepResult(loss));
-        var output = new StepOutput(Context.ValidationLoss);
-        Run(TrainerPhase.Validating, Hook.ValidationBatchEnd, () => Dispatcher.OnValidationBatchEnd(Context, in output, batchIndex, Context.GlobalStep));
-    }
 
     /// <summary>Runs <see cref="Hook.ValidationEpochEnd"/> with the given metrics.</summary>
     /// <param name="epoch">The epoch.</param>
@@ -170,7 +178,12 @@ public sealed class CallbackTestHarness
 
     /// <summary>Runs <see cref="Hook.Exception"/>.</summary>
     /// <param name="exception">The failure to deliver.</param>
-    public void Exception(Exception exception) => Run(TrainerPhase.Training, Hook.Exception, () => Dispatcher.OnException(Context, exception));
+    /// <param name="callbackFailure">When testing the delivery of a callback's failure: what <see cref="TrainerContext.CallbackFailure"/> says (which callback and hook threw <paramref name="exception"/>).</param>
+    public void Exception(Exception exception, CallbackException? callbackFailure = null)
+    {
+        Context.CallbackFailure = callbackFailure;
+        Run(TrainerPhase.Training, Hook.Exception, () => Dispatcher.OnException(Context, exception));
+    }
 
     /// <summary>Runs <see cref="Hook.SaveState"/> and returns what the callbacks wrote (one section per state key).</summary>
     /// <returns>The written state; pass it to <see cref="LoadState"/> of another harness to test a resume.</returns>
@@ -190,9 +203,19 @@ public sealed class CallbackTestHarness
         Run(Context.Phase, Hook.LoadState, () => Dispatcher.OnLoadState(Context, reader));
     }
 
+    /// <summary>Deletes <see cref="Directory"/> and what the callbacks wrote there.</summary>
+    public void Dispose()
+    {
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
     private void Run(TrainerPhase phase, Hook hook, Action dispatch)
     {
         Context.Phase = phase;
+        BindingCheck.Check(Dispatcher.Callbacks, new BindingCheck.Offer(Context.BatchSlot?.BatchType, Context.Model, Context.Optimizer), "the harness call", hook);
         try
         {
             dispatch();
@@ -216,33 +239,11 @@ public sealed class CallbackTestHarness
         }
     }
 
-    /// <summary>A one-group fake optimizer that records every learning rate set.</summary>
-    private sealed class InMemoryLearningRates : ILearningRateControl
+    private void WriteRequestedCheckpoint()
     {
-        private readonly List<double> _history = new();
-        private double _learningRate;
-
-        public InMemoryLearningRates(double learningRate) => _learningRate = learningRate;
-
-        public IReadOnlyList<double> History => _history;
-
-        /// <summary>Sets the rate as the test's starting point, without recording it.</summary>
-        public void Arrange(double learningRate) => _learningRate = learningRate;
-
-        public int GroupCount => 1;
-
-        public double GetLearningRate(int group) => _learningRate;
-
-        public void SetLearningRate(int group, double learningRate)
+        if (Context.WriteRequestedCheckpoint() is { } path)
         {
-            _learningRate = learningRate;
-            _history.Add(learningRate);
-        }
-
-        public bool TryGetMomentum(int group, out double momentum)
-        {
-            momentum = double.NaN;
-            return false;
+            _checkpoints.Add(path);
         }
     }
 }

@@ -21,10 +21,10 @@ public interface ITrainingModule<in TBatch>
     /// <returns>The step's loss.</returns>
     StepResult ValidationStep(TBatch batch, TrainerContext context);
 
-    /// <summary>The model object callbacks may read (<see cref="TrainerContext.Model"/>). Default: the module.</summary>
+    /// <summary>The model object callbacks may read (<see cref="TrainerContext.Model"/>) or bind by its type (<c>MyNet model</c>). Default: the module.</summary>
     object? Model => this;
 
-    /// <summary>The optimizer object callbacks may read (<see cref="TrainerContext.Optimizer"/>). Default: none.</summary>
+    /// <summary>The optimizer object callbacks may read (<see cref="TrainerContext.Optimizer"/>) or bind by its type (<c>Sgd optimizer</c>). Default: none.</summary>
     object? Optimizer => null;
 
     /// <summary>The learning-rate seam. Default: the module, if it implements <see cref="ILearningRateControl"/>.</summary>
@@ -50,4 +50,11 @@ public interface ITrainingModule<in TBatch>
     /// over. Default: null, one process (<see cref="SingleProcessGroup"/>).
     /// </summary>
     IProcessGroup? ProcessGroup => null;
+
+    /// <summary>
+    /// The training step in phases, so the optimizer-step hooks run between them. Default: the module,
+    /// if it implements <see cref="IPhasedTrainingStep{TBatch}"/>; then the trainer calls its phases
+    /// instead of <see cref="TrainingStep"/>.
+    /// </summary>
+    IPhasedTrainingStep<TBatch>? PhasedStep => this as IPhasedTrainingStep<TBatch>;
 }

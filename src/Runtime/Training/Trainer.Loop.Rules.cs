@@ -88,19 +88,12 @@ public sealed partial class Trainer
 
         private void WriteRequestedCheckpoint()
         {
-            if (!_context.CheckpointRequested)
+            if (_context.CheckpointRequested)
             {
-                return;
+                // The context writes it (on rank 0), as the test harness does; the other ranks wait.
+                _context.WriteRequestedCheckpoint();
+                _ranks?.WaitForCheckpoint();
             }
-
-            _context.CheckpointRequested = false;
-            string path = Path.Combine(_options.CheckpointDirectory!, $"requested-epoch{_context.Epoch + 1}-step{_context.GlobalStep}.ckpt");
-            if (_context.IsGlobalZero)
-            {
-                CheckpointFile.Write(path, _context, _callbacks);
-            }
-
-            _ranks?.WaitForCheckpoint();
         }
     }
 }

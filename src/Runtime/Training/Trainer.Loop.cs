@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +40,9 @@ public sealed partial class Trainer
             _metrics = context.MetricsStore;
             _telemetry = new RunTelemetry(context);
             _ranks = RankSync.For(context);
+            _running = _callbacks.Callbacks;
+            _phased = module.PhasedStep;
+            PrepareBindings();
         }
 
         public TrainResult Run(CheckpointFile? resumeFrom, bool continueStoppedRun)
@@ -96,8 +98,10 @@ public sealed partial class Trainer
                 }
                 else
                 {
+                    // Callbacks get what was thrown (Lightning's on_exception); which callback threw it stays beside it.
+                    context.CallbackFailure = primary as CallbackException;
                     _dispatching = (int)Hook.Exception;
-                    _callbacks.OnException(context, primary);
+                    _callbacks.OnException(context, context.CallbackFailure?.InnerException ?? primary);
                 }
             }
             finally
@@ -111,6 +115,7 @@ public sealed partial class Trainer
                 finally
                 {
                     _telemetry.End();
+                    ReleaseStep();
                 }
             }
 
@@ -305,16 +310,21 @@ public sealed partial class Trainer
                 long step = context.GlobalStep;
                 long started = _telemetry.StepStarting();
                 context.BatchIndex = batchIndex;
+                _batch.Set(batch);
                 _dispatching = (int)Hook.TrainBatchStart;
                 _callbacks.OnTrainBatchStart(context, batchIndex, step);
 
                 _dispatching = -1;
                 _metrics.BeginStep();
-                StepResult result = _module.TrainingStep(batch, context);
+                StepResult result = TrainingStep(batch, batchIndex, step);
                 int weight = Math.Max(1, result.BatchSize);
                 _metrics.SetStepWeight(weight);
                 loss.Set(result);
                 mean.Add(in result, weight);
+                if (_checkTrainOutputs)
+                {
+                    CheckOutputs(Hook.TrainBatchEnd, result.Outputs);
+                }
 
                 context.GlobalStep = step + 1;
                 progress.Point = EpochPoint.Training;
@@ -415,6 +425,7 @@ public sealed partial class Trainer
 
                 long step = context.GlobalStep;
                 context.BatchIndex = batchIndex;
+                _batch.Set(batch);
                 _dispatching = (int)Hook.ValidationBatchStart;
                 _callbacks.OnValidationBatchStart(context, batchIndex, step);
                 _dispatching = -1;
@@ -424,6 +435,10 @@ public sealed partial class Trainer
                 _metrics.SetStepWeight(weight);
                 loss.Set(result);
                 mean.Add(in result, weight);
+                if (_checkValidationOutputs)
+                {
+                    CheckOutputs(Hook.ValidationBatchEnd, result.Outputs);
+                }
 
                 _dispatching = (int)Hook.ValidationBatchEnd;
                 _callbacks.OnValidationBatchEnd(context, in output, batchIndex, step);

@@ -20,11 +20,17 @@ namespace DreamTrainer;
 /// Epoch means (<c>loss</c>, <c>val_loss</c>, metrics logged with <see cref="MetricReduction.Mean"/>)
 /// are weighted by each step's batch size. A stop request takes effect once
 /// <see cref="TrainerOptions.MinEpochs"/> and <see cref="TrainerOptions.MinSteps"/> are met.</para>
-/// <para>A failure in a step or a callback stops the run: Exception goes to every callback, then
-/// TrainEnd(Failed), then Fit rethrows (a callback failure as a <see cref="CallbackException"/>
+/// <para>A failure in a step or a callback stops the run: Exception goes to every callback (with the
+/// original exception; <see cref="TrainerContext.CallbackFailure"/> names the failing callback and
+/// hook), then TrainEnd(Failed), then Fit rethrows (a callback failure as a <see cref="CallbackException"/>
 /// naming callback and hook). Failures inside Exception or TrainEnd never replace the original:
 /// they are thrown together with it in an <see cref="AggregateException"/> whose first inner
 /// exception is the original.</para>
+/// <para>Hooks may bind the batch, the step outputs, the model and the optimizer by their types; those
+/// types are checked before TrainStart (the outputs at the first step), and a mismatch fails naming
+/// the callback, the hook, the expected and the actual type. A module that runs its step in phases
+/// (<see cref="IPhasedTrainingStep{TBatch}"/>) also gets BeforeZeroGrad, AfterBackward and
+/// BeforeOptimizerStep inside each training step.</para>
 /// <para>A training step allocates nothing in the trainer or the dispatch; per-epoch work may.</para>
 /// </remarks>
 public sealed partial class Trainer
@@ -57,6 +63,7 @@ public sealed partial class Trainer
     /// <param name="cancellationToken">Ends the run with <see cref="TrainEndReason.Cancelled"/>; Fit then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>Why and where the run ended, and the per-epoch history.</returns>
     /// <exception cref="ArgumentNullException">The module or the training data is null.</exception>
+    /// <exception cref="InvalidOperationException">A hook binds the batch, the model or the optimizer as a type this run does not have.</exception>
     /// <exception cref="CallbackException">A callback with the propagate policy threw.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public TrainResult Fit<TBatch>(

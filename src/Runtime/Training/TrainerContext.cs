@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -122,11 +123,23 @@ public sealed partial class TrainerContext
     /// <summary>The current epoch's metrics.</summary>
     public MetricsView Metrics => new(_metrics);
 
-    /// <summary>The model object (read it; change it only through the controls).</summary>
-    public object? Model { get; }
+    /// <summary>The model object (read it; change it only through the controls). A hook can also bind it typed: <c>MyNet model</c>.</summary>
+    public object? Model { get; internal set; }
 
-    /// <summary>The optimizer object (read it; change the learning rate through <see cref="SetLearningRate(double)"/>).</summary>
-    public object? Optimizer { get; }
+    /// <summary>The optimizer object (read it; change the learning rate through <see cref="SetLearningRate(double)"/>). A hook can also bind it typed: <c>Sgd optimizer</c>.</summary>
+    public object? Optimizer { get; internal set; }
+
+    /// <summary>
+    /// While <see cref="Hook.Exception"/> and <see cref="Hook.TrainEnd"/> run after a callback threw:
+    /// the exception Fit will throw, naming the callback (<see cref="CallbackException.CallbackType"/>,
+    /// <see cref="CallbackException.StateKey"/>) and the hook, with the original as its inner exception
+    /// (the one <c>OnException</c> receives). Null when the step itself failed, or nothing did.
+    /// </summary>
+    public CallbackException? CallbackFailure { get; internal set; }
+
+    /// <summary>The run's current batch, for generated code binding <c>batch</c>; not for hand use.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public BatchSlot? BatchSlot { get; internal set; }
 
     /// <summary>True when the engine exposes learning rates (<see cref="ILearningRateControl"/>).</summary>
     public bool HasLearningRate => _learningRates is not null;
@@ -348,6 +361,26 @@ public sealed partial class TrainerContext
         _stopReasons.AddRange(reasons);
         StopRequested = reasons.Count > 0;
         ImmediateStopRequested = StopRequested && immediately;
+    }
+
+    /// <summary>Writes the checkpoint a callback asked for with <see cref="RequestCheckpoint"/>, if any, on rank 0; returns the path written (null when none was).</summary>
+    internal string? WriteRequestedCheckpoint()
+    {
+        if (!CheckpointRequested || Callbacks is not { } callbacks)
+        {
+            return null;
+        }
+
+        CheckpointRequested = false;
+        if (!IsGlobalZero)
+        {
+            // Rank 0 writes; the others wait for it (the loop's rank sync).
+            return null;
+        }
+
+        string path = System.IO.Path.Combine(Options.CheckpointDirectory!, $"requested-epoch{Epoch + 1}-step{GlobalStep}.ckpt");
+        CheckpointFile.Write(path, this, callbacks);
+        return path;
     }
 
     internal List<Exception> TakeDeferredFailures()

@@ -23,7 +23,7 @@ namespace DreamTrainer.Analyzers.Tests.Infrastructure;
 internal static class AnalyzerVerifier
 {
     public static readonly ImmutableArray<DiagnosticAnalyzer> All = ImmutableArray.Create<DiagnosticAnalyzer>(
-        new DeclarationAnalyzer(), new MutationAnalyzer(), new SwallowedExceptionAnalyzer(), new AllocationAnalyzer());
+        new DeclarationAnalyzer(), new MutationAnalyzer(), new SwallowedExceptionAnalyzer(), new AllocationAnalyzer(), new PortedHookAnalyzer());
 
     /// <summary>Asserts that exactly the marked DreamTrainer diagnostics are reported.</summary>
     public static void Verify(string markup, string? editorConfig = null)

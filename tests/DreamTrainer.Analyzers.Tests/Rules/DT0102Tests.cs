@@ -30,7 +30,7 @@ public class DT0102Tests
             }
             """));
         Assert.Equal(
-            "Parameter 'int batchIndex' of 'WrongInteger' cannot be bound in OnTrainEpochStart; the hook offers: TrainerContext context, int epoch",
+            "Parameter 'int batchIndex' of 'WrongInteger' cannot be bound in OnTrainEpochStart; the hook offers: TrainerContext context, int epoch, TModel model, TOptimizer optimizer",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

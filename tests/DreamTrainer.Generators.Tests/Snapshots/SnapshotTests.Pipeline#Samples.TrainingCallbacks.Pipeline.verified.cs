@@ -5,7 +5,8 @@
 
 namespace Samples
 {
-    partial class TrainingCallbacks : global::DreamTrainer.ICallbackDispatcher
+    [global::DreamTrainer.GeneratedCallback(global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState, TrainBatchEndPriority = 1, TrainEpochEndPriority = 10)]
+    partial class TrainingCallbacks : global::DreamTrainer.ICallbackDispatcher, global::DreamTrainer.ICallback
     {
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
@@ -15,7 +16,7 @@ namespace Samples
             this._stopper ?? throw new global::System.InvalidOperationException("Callback member '_stopper' of pipeline Samples.TrainingCallbacks is null."),
         };
 
-        // The member whose hook runs. A propagate-policy callback's failure passes through without a
+        // The callback whose hook runs. A propagate-policy callback's failure passes through without a
         // handler (a handler would stop the JIT from inlining the dispatch); the trainer reads this to name it.
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
         private int __running = -1;
@@ -27,6 +28,27 @@ namespace Samples
             0 => this.Logger,
             1 => this._stopper,
             _ => null,
+        };
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        global::DreamTrainer.HookMask global::DreamTrainer.ICallback.Hooks => global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        string global::DreamTrainer.ICallback.StateKey => "Samples.TrainingCallbacks";
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        global::DreamTrainer.CallbackErrorPolicy global::DreamTrainer.ICallback.ErrorPolicy => global::DreamTrainer.CallbackErrorPolicy.Propagate;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        int global::DreamTrainer.ICallback.GetPriority(global::DreamTrainer.Hook hook) => hook switch
+        {
+            global::DreamTrainer.Hook.TrainBatchEnd => 1,
+            global::DreamTrainer.Hook.TrainEpochEnd => 10,
+            _ => 0,
         };
 
         /// <inheritdoc/>
@@ -130,6 +152,24 @@ namespace Samples
         public void OnLoadState(global::DreamTrainer.TrainerContext context, global::DreamTrainer.CallbackStateReader reader)
         {
             global::DreamTrainer.CallbackDispatch.LoadState(context, this._stopper, reader);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        public void OnAfterBackward(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        public void OnBeforeOptimizerStep(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        public void OnBeforeZeroGrad(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
         }
     }
 }

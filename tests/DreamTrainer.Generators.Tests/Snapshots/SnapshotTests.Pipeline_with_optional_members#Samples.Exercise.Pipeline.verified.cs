@@ -5,7 +5,8 @@
 
 namespace Samples
 {
-    partial class Exercise : global::DreamTrainer.ICallbackDispatcher
+    [global::DreamTrainer.GeneratedCallback(global::DreamTrainer.HookMask.TrainEpochStart | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState, TrainEpochStartPriority = 5)]
+    partial class Exercise : global::DreamTrainer.ICallbackDispatcher, global::DreamTrainer.ICallback
     {
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
@@ -27,7 +28,7 @@ namespace Samples
             }
         }
 
-        // The member whose hook runs. A propagate-policy callback's failure passes through without a
+        // The callback whose hook runs. A propagate-policy callback's failure passes through without a
         // handler (a handler would stop the JIT from inlining the dispatch); the trainer reads this to name it.
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
         private int __running = -1;
@@ -40,6 +41,26 @@ namespace Samples
             1 => this.Stopper,
             2 => this.Spare,
             _ => null,
+        };
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        global::DreamTrainer.HookMask global::DreamTrainer.ICallback.Hooks => global::DreamTrainer.HookMask.TrainEpochStart | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        string global::DreamTrainer.ICallback.StateKey => "Samples.Exercise";
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        global::DreamTrainer.CallbackErrorPolicy global::DreamTrainer.ICallback.ErrorPolicy => global::DreamTrainer.CallbackErrorPolicy.Propagate;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        int global::DreamTrainer.ICallback.GetPriority(global::DreamTrainer.Hook hook) => hook switch
+        {
+            global::DreamTrainer.Hook.TrainEpochStart => 5,
+            _ => 0,
         };
 
         /// <inheritdoc/>
@@ -158,6 +179,24 @@ namespace Samples
             {
                 global::DreamTrainer.CallbackDispatch.LoadState(context, optionalSpare, reader);
             }
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        public void OnAfterBackward(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        public void OnBeforeOptimizerStep(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        public void OnBeforeZeroGrad(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
         }
     }
 }
