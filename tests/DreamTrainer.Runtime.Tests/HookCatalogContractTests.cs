@@ -84,11 +84,50 @@ public class HookCatalogContractTests
             HookCatalog.CallbackPipelineAttributeMetadataName, HookCatalog.TrainerControlAttributeMetadataName,
             HookCatalog.HookEnumMetadataName, HookCatalog.HookMaskMetadataName, HookCatalog.ErrorPolicyMetadataName,
             HookCatalog.StateWriterMetadataName, HookCatalog.StateReaderMetadataName,
+            HookCatalog.BoundValueMetadataName, HookCatalog.HookBindingMetadataName, HookCatalog.BatchSlotMetadataName,
+            HookCatalog.GradientViewMetadataName, HookCatalog.GeneratedCallbackAttributeMetadataName,
         };
         foreach (string name in names)
         {
             Assert.NotNull(Runtime.GetType(name));
         }
+    }
+
+    [Fact]
+    public void Typed_slots_match_the_runtime_bound_values_and_what_the_generated_code_reads()
+    {
+        Assert.Equal(HookCatalog.AllSlots.Select(s => s.Value), Enum.GetNames<BoundValue>());
+        Assert.All(HookCatalog.AllSlots, slot => Assert.Equal(slot.Name, slot.Value.ToLowerInvariant()));
+
+        // Generated code reads the model and optimizer from the context, outputs from StepOutput, the batch from the slot.
+        Assert.NotNull(typeof(TrainerContext).GetProperty(nameof(TrainerContext.Model)));
+        Assert.NotNull(typeof(TrainerContext).GetProperty(nameof(TrainerContext.Optimizer)));
+        Assert.NotNull(typeof(TrainerContext).GetProperty(nameof(TrainerContext.BatchSlot)));
+        Assert.NotNull(typeof(StepOutput).GetProperty(nameof(StepOutput.Outputs)));
+        Assert.NotNull(typeof(BatchSlot<int>).GetProperty(nameof(BatchSlot<int>.Current)));
+
+        foreach (HookDefinition hook in HookCatalog.All)
+        {
+            bool batchHook = hook.IsPerBatch;
+            bool batchEnd = hook.Parameters.Any(p => p.Name == HookCatalog.OutputParameterName);
+            Assert.Equal(batchHook, hook.Slots.Contains(HookCatalog.Batch));
+            Assert.Equal(batchEnd, hook.Slots.Contains(HookCatalog.Outputs));
+            Assert.Contains(HookCatalog.Model, hook.Slots);
+            Assert.Contains(HookCatalog.Optimizer, hook.Slots);
+            Assert.NotEmpty(hook.PeerNames);
+        }
+    }
+
+    [Fact]
+    public void Every_hook_has_a_generated_priority_property_and_a_LambdaCallback_delegate()
+    {
+        foreach (HookDefinition hook in HookCatalog.All)
+        {
+            Assert.NotNull(typeof(GeneratedCallbackAttribute).GetProperty(hook.Name + "Priority"));
+            Assert.NotNull(typeof(LambdaCallback).GetProperty(hook.MethodName));
+        }
+
+        Assert.Equal(HookCatalog.All.Length, typeof(LambdaCallback).GetProperties().Count(p => p.Name.StartsWith("On", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -101,5 +140,9 @@ public class HookCatalogContractTests
             .OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(new[] { "DeclareMetricDirection", "Log", "ReportError", "RequestCheckpoint", "RequestStop", "RestoreWeights", "SaveCheckpoint", "SetLearningRate" }, controls);
         Assert.All(typeof(TrainerContext).GetProperties(), p => Assert.True(p.SetMethod is null || !p.SetMethod.IsPublic, $"{p.Name} has a public setter"));
+
+        // Clipping is the point of the optimizer-step hooks: the gradient view's changes are sanctioned too.
+        var gradientControls = typeof(GradientView).GetMethods().Where(m => m.GetCustomAttribute<TrainerControlAttribute>() is not null).Select(m => m.Name).OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(new[] { "ClipByNorm", "ClipByValue" }, gradientControls);
     }
 }

@@ -68,6 +68,15 @@ public sealed class LambdaCallback : ICallback
     /// <summary>Runs when a run resumes; read what <see cref="OnSaveState"/> wrote.</summary>
     public Action<TrainerContext, CallbackStateReader>? OnLoadState { get; init; }
 
+    /// <summary>Runs in a phased training step before the gradients are cleared.</summary>
+    public Action<TrainerContext, GradientView, int, long>? OnBeforeZeroGrad { get; init; }
+
+    /// <summary>Runs in a phased training step after backward.</summary>
+    public Action<TrainerContext, GradientView, int, long>? OnAfterBackward { get; init; }
+
+    /// <summary>Runs in a phased training step before the optimizer step (clip gradients here).</summary>
+    public Action<TrainerContext, GradientView, int, long>? OnBeforeOptimizerStep { get; init; }
+
     /// <summary>The priority of every hook (default 0).</summary>
     public int Priority { get; init; }
 
@@ -100,7 +109,10 @@ public sealed class LambdaCallback : ICallback
         | (OnValidationEnd is null ? 0 : HookMask.ValidationEnd)
         | (OnException is null ? 0 : HookMask.Exception)
         | (OnSaveState is null ? 0 : HookMask.SaveState)
-        | (OnLoadState is null ? 0 : HookMask.LoadState);
+        | (OnLoadState is null ? 0 : HookMask.LoadState)
+        | (OnBeforeZeroGrad is null ? 0 : HookMask.BeforeZeroGrad)
+        | (OnAfterBackward is null ? 0 : HookMask.AfterBackward)
+        | (OnBeforeOptimizerStep is null ? 0 : HookMask.BeforeOptimizerStep);
 
     /// <inheritdoc/>
     public int GetPriority(Hook hook) => Priority;
@@ -134,4 +146,10 @@ public sealed class LambdaCallback : ICallback
     void ICallback.OnValidationEpochEnd(TrainerContext context, int epoch, MetricsView metrics) => OnValidationEpochEnd?.Invoke(context, epoch, metrics);
 
     void ICallback.OnException(TrainerContext context, Exception exception) => OnException?.Invoke(context, exception);
+
+    void ICallback.OnBeforeZeroGrad(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) => OnBeforeZeroGrad?.Invoke(context, gradients, batchIndex, globalStep);
+
+    void ICallback.OnAfterBackward(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) => OnAfterBackward?.Invoke(context, gradients, batchIndex, globalStep);
+
+    void ICallback.OnBeforeOptimizerStep(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) => OnBeforeOptimizerStep?.Invoke(context, gradients, batchIndex, globalStep);
 }

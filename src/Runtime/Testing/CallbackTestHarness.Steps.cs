@@ -22,7 +22,7 @@ public sealed partial class CallbackTestHarness
     /// <param name="globalStep">The step index; default: the context's step count.</param>
     public void TrainBatchStart<TBatch>(TBatch batch, int batchIndex = 0, long? globalStep = null)
     {
-        SetBatch(batch);
+        SetBatch(batch, Hook.TrainBatchStart);
         TrainBatchStart(batchIndex, globalStep);
     }
 
@@ -56,7 +56,7 @@ public sealed partial class CallbackTestHarness
     /// <param name="globalStep">The step index; default: the context's step count.</param>
     public void TrainBatchEnd<TBatch>(TBatch batch, double loss = 0, object? outputs = null, int batchIndex = 0, long? globalStep = null)
     {
-        SetBatch(batch);
+        SetBatch(batch, Hook.TrainBatchEnd);
         TrainBatchEnd(loss, batchIndex, globalStep, outputs);
     }
 
@@ -71,7 +71,7 @@ public sealed partial class CallbackTestHarness
     /// <param name="batchIndex">The batch index.</param>
     public void ValidationBatchStart<TBatch>(TBatch batch, int batchIndex = 0)
     {
-        SetBatch(batch);
+        SetBatch(batch, Hook.ValidationBatchStart);
         ValidationBatchStart(batchIndex);
     }
 
@@ -95,7 +95,7 @@ public sealed partial class CallbackTestHarness
     /// <param name="batchIndex">The batch index.</param>
     public void ValidationBatchEnd<TBatch>(TBatch batch, double loss = 0, object? outputs = null, int batchIndex = 0)
     {
-        SetBatch(batch);
+        SetBatch(batch, Hook.ValidationBatchEnd);
         ValidationBatchEnd(loss, batchIndex, outputs);
     }
 
@@ -117,9 +117,10 @@ public sealed partial class CallbackTestHarness
     public void BeforeOptimizerStep(IGradientControl? gradients, int batchIndex = 0) =>
         Run(TrainerPhase.Training, Hook.BeforeOptimizerStep, () => Dispatcher.OnBeforeOptimizerStep(Context, new GradientView(gradients), batchIndex, Context.GlobalStep));
 
-    /// <summary>The batch hooks see from now on; one slot per batch type, as one per run in the trainer.</summary>
-    private void SetBatch<TBatch>(TBatch batch)
+    /// <summary>The batch hooks see from now on, once <paramref name="hook"/>'s methods accept its type; one slot per batch type, as one per run in the trainer.</summary>
+    private void SetBatch<TBatch>(TBatch batch, Hook hook)
     {
+        BindingCheck.Check(Dispatcher.Callbacks, new BindingCheck.Offer(typeof(TBatch), Context.Model, Context.Optimizer), "the harness call", hook);
         if (Context.BatchSlot is not BatchSlot<TBatch> slot)
         {
             slot = new BatchSlot<TBatch>();
