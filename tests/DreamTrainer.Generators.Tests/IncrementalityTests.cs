@@ -32,11 +32,26 @@ public class IncrementalityTests
             [OnTrainStart] void Start() { }
         }
 
+        public sealed class Batch { }
+
+        public sealed partial class Typed
+        {
+            [OnTrainBatchEnd] void Seen(Batch batch, object? outputs, object model) { }
+            [OnBeforeOptimizerStep] void Clip(GradientView gradients) { }
+        }
+
         [CallbackPipeline]
         public sealed partial class Pipeline
         {
             public Monitor Monitor { get; } = new();
             public Other Other { get; } = new();
+        }
+
+        [CallbackPipeline]
+        public sealed partial class Outer
+        {
+            public Pipeline Inner { get; } = new();
+            public Typed Typed { get; } = new();
         }
         """;
 
@@ -119,7 +134,29 @@ public class IncrementalityTests
         var modified = callbackOutputs.Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ((dynamic)o.Value).Scope.FullName).Cast<string>().ToList();
         Assert.Equal(new[] { "Samples.Monitor" }, modified);
         Assert.Contains(callbackOutputs, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
-        Assert.All(steps[TrackingNames.Pipelines].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Modified, o.Reason));
+
+        // The pipeline that holds Monitor and the one that nests that pipeline both re-sort their calls.
+        var pipelines = steps[TrackingNames.Pipelines].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, pipelines.Count);
+        Assert.All(pipelines, o => Assert.Equal(IncrementalStepRunReason.Modified, o.Reason));
+    }
+
+    [Fact]
+    public void Changing_the_type_a_hook_binds_modifies_that_callback_only()
+    {
+        CSharpCompilation compilation = TestCompilation.Create(Callbacks);
+        GeneratorDriver driver = CreateDriver().RunGenerators(compilation);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            tree,
+            CSharpSyntaxTree.ParseText(Callbacks.Replace("object? outputs", "Batch? outputs", StringComparison.Ordinal), TestCompilation.ParseOptions, tree.FilePath));
+
+        driver = driver.RunGenerators(edited);
+
+        Dictionary<string, ImmutableArray<IncrementalGeneratorRunStep>> steps = Steps(driver);
+        var modified = steps[TrackingNames.Callbacks].SelectMany(s => s.Outputs).Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ((dynamic)o.Value).Scope.FullName).Cast<string>();
+        Assert.Equal(new[] { "Samples.Typed" }, modified);
+        Assert.All(steps[TrackingNames.Pipelines].SelectMany(s => s.Outputs), o => Assert.NotEqual(IncrementalStepRunReason.Modified, o.Reason));
     }
 
     [Fact]

@@ -55,6 +55,9 @@ public class SnapshotTests
                 [OnException] void Failed(TrainerContext context, Exception exception) { }
                 [OnSaveState] void Save(TrainerContext context, CallbackStateWriter writer) { }
                 [OnLoadState] void Load(TrainerContext context, CallbackStateReader reader) { }
+                [OnAfterBackward] void AfterBackward(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) { }
+                [OnBeforeOptimizerStep] void BeforeOptimizerStep(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) { }
+                [OnBeforeZeroGrad] void BeforeZeroGrad(TrainerContext context, GradientView gradients, int batchIndex, long globalStep) { }
             }
         }
         """);
@@ -249,6 +252,75 @@ public class SnapshotTests
             public string StateKey => "tagged/" + name;
 
             [OnTrainEpochStart] void Start(int epoch) { }
+        }
+        """);
+
+    [Fact]
+    public void Typed_bindings() => Check("""
+        using System.Collections.Generic;
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public sealed class ImageBatch { }
+        public readonly struct Pair { }
+        public sealed class Logits { }
+        public class Net { }
+        public sealed class Sgd { }
+
+        public sealed partial class Guide
+        {
+            [OnTrainBatchStart] void Start(ImageBatch batch, int batchIndex) { }
+            [OnTrainBatchEnd] void End(TrainerContext trainer, in StepOutput output, Logits outputs, ImageBatch batch, int batchIndex) { }
+            [OnValidationBatchEnd] void Validated(Logits? outputs, IReadOnlyList<float> batch) { }
+            [OnTrainEpochEnd] void Epoch(Net model, Sgd? optimizer) { }
+            [OnBeforeOptimizerStep] void Clip(GradientView gradients, in Pair batch) => gradients.ClipByNorm(1.0);
+        }
+
+        public sealed partial class ForAnyBatch<TBatch>
+        {
+            [OnTrainBatchEnd] void End(in TBatch batch, long globalStep) { }
+        }
+        """);
+
+    [Fact]
+    public void Nested_pipelines() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        [Callback(Priority = 10)]
+        public sealed partial class LossMonitor
+        {
+            [OnTrainBatchEnd] void Check() { }
+        }
+
+        [Callback(OnError = CallbackErrorPolicy.Isolate)]
+        public sealed partial class GradientMonitor
+        {
+            [CallbackState] private int _seen;
+            [OnTrainBatchEnd] void Check() { }
+        }
+
+        public sealed partial class Progress
+        {
+            [OnTrainBatchEnd(Priority = 5)] void Show() { }
+            [OnTrainEnd] void Close() { }
+        }
+
+        [CallbackPipeline]
+        public sealed partial class MonitoringGroup
+        {
+            public LossMonitor Loss { get; } = new();
+            internal GradientMonitor? Gradients { get; set; }
+        }
+
+        [CallbackPipeline]
+        public sealed partial class Everything
+        {
+            public Progress Progress { get; } = new();
+            public MonitoringGroup Monitoring { get; } = new();
+            public MonitoringGroup? Spare { get; set; }
         }
         """);
 }

@@ -5,12 +5,12 @@
 
 namespace Samples
 {
-    [global::DreamTrainer.GeneratedCallback(global::DreamTrainer.HookMask.TrainStart | global::DreamTrainer.HookMask.TrainEpochStart | global::DreamTrainer.HookMask.TrainBatchStart | global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.TrainEnd | global::DreamTrainer.HookMask.ValidationStart | global::DreamTrainer.HookMask.ValidationEpochStart | global::DreamTrainer.HookMask.ValidationBatchStart | global::DreamTrainer.HookMask.ValidationBatchEnd | global::DreamTrainer.HookMask.ValidationEpochEnd | global::DreamTrainer.HookMask.ValidationEnd | global::DreamTrainer.HookMask.Exception | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState)]
+    [global::DreamTrainer.GeneratedCallback(global::DreamTrainer.HookMask.TrainStart | global::DreamTrainer.HookMask.TrainEpochStart | global::DreamTrainer.HookMask.TrainBatchStart | global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.TrainEnd | global::DreamTrainer.HookMask.ValidationStart | global::DreamTrainer.HookMask.ValidationEpochStart | global::DreamTrainer.HookMask.ValidationBatchStart | global::DreamTrainer.HookMask.ValidationBatchEnd | global::DreamTrainer.HookMask.ValidationEpochEnd | global::DreamTrainer.HookMask.ValidationEnd | global::DreamTrainer.HookMask.Exception | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState | global::DreamTrainer.HookMask.AfterBackward | global::DreamTrainer.HookMask.BeforeOptimizerStep | global::DreamTrainer.HookMask.BeforeZeroGrad)]
     partial class EveryHook : global::DreamTrainer.ICallback
     {
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
-        global::DreamTrainer.HookMask global::DreamTrainer.ICallback.Hooks => global::DreamTrainer.HookMask.TrainStart | global::DreamTrainer.HookMask.TrainEpochStart | global::DreamTrainer.HookMask.TrainBatchStart | global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.TrainEnd | global::DreamTrainer.HookMask.ValidationStart | global::DreamTrainer.HookMask.ValidationEpochStart | global::DreamTrainer.HookMask.ValidationBatchStart | global::DreamTrainer.HookMask.ValidationBatchEnd | global::DreamTrainer.HookMask.ValidationEpochEnd | global::DreamTrainer.HookMask.ValidationEnd | global::DreamTrainer.HookMask.Exception | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState;
+        global::DreamTrainer.HookMask global::DreamTrainer.ICallback.Hooks => global::DreamTrainer.HookMask.TrainStart | global::DreamTrainer.HookMask.TrainEpochStart | global::DreamTrainer.HookMask.TrainBatchStart | global::DreamTrainer.HookMask.TrainBatchEnd | global::DreamTrainer.HookMask.TrainEpochEnd | global::DreamTrainer.HookMask.TrainEnd | global::DreamTrainer.HookMask.ValidationStart | global::DreamTrainer.HookMask.ValidationEpochStart | global::DreamTrainer.HookMask.ValidationBatchStart | global::DreamTrainer.HookMask.ValidationBatchEnd | global::DreamTrainer.HookMask.ValidationEpochEnd | global::DreamTrainer.HookMask.ValidationEnd | global::DreamTrainer.HookMask.Exception | global::DreamTrainer.HookMask.SaveState | global::DreamTrainer.HookMask.LoadState | global::DreamTrainer.HookMask.AfterBackward | global::DreamTrainer.HookMask.BeforeOptimizerStep | global::DreamTrainer.HookMask.BeforeZeroGrad;
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
@@ -127,6 +127,27 @@ namespace Samples
         void global::DreamTrainer.ICallback.OnLoadState(global::DreamTrainer.TrainerContext context, global::DreamTrainer.CallbackStateReader reader)
         {
             Load(context, reader);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        void global::DreamTrainer.ICallback.OnAfterBackward(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+            AfterBackward(context, gradients, batchIndex, globalStep);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        void global::DreamTrainer.ICallback.OnBeforeOptimizerStep(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+            BeforeOptimizerStep(context, gradients, batchIndex, globalStep);
+        }
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
+        void global::DreamTrainer.ICallback.OnBeforeZeroGrad(global::DreamTrainer.TrainerContext context, global::DreamTrainer.GradientView gradients, int batchIndex, long globalStep)
+        {
+            BeforeZeroGrad(context, gradients, batchIndex, globalStep);
         }
     }
 }
