@@ -78,15 +78,22 @@ public sealed class AddHookAttributeCodeFix : CodeFixProvider
         }
 
         bool needsUsing = !Resolves(model, edits.Keys.First().SpanStart, edits.Values.First());
+        SyntaxTrivia newLine = root.DescendantTrivia().FirstOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { RawKind: not 0 } existing
+            ? existing
+            : SyntaxFactory.EndOfLine("\n");
         SyntaxNode fixedRoot = root.ReplaceNodes(edits.Keys, (original, rewritten) => original switch
         {
             AttributeSyntax => ((AttributeSyntax)rewritten).WithName(SyntaxFactory.IdentifierName(edits[original]).WithTriviaFrom(((AttributeSyntax)rewritten).Name)),
-            MethodDeclarationSyntax method => AddAttribute(method, (MethodDeclarationSyntax)rewritten, edits[original], model, cancellationToken),
+            MethodDeclarationSyntax method => AddAttribute(method, (MethodDeclarationSyntax)rewritten, edits[original], newLine, model, cancellationToken),
             _ => rewritten,
         });
         if (needsUsing && fixedRoot is CompilationUnitSyntax unit)
         {
-            fixedRoot = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName(Contract.HookCatalog.Namespace)).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+            // A blank line after it when something other than usings follows.
+            UsingDirectiveSyntax directive = SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName(Contract.HookCatalog.Namespace)).WithTrailingTrivia(newLine);
+            fixedRoot = unit.Usings.Count > 0
+                ? unit.AddUsings(directive)
+                : unit.WithUsings(SyntaxFactory.SingletonList(directive.WithTrailingTrivia(newLine, newLine)));
         }
 
         return document.WithSyntaxRoot(fixedRoot);
@@ -97,7 +104,7 @@ public sealed class AddHookAttributeCodeFix : CodeFixProvider
         model.LookupNamespacesAndTypes(position, name: attribute + "Attribute")
             .Any(static symbol => symbol.ContainingNamespace?.ToDisplayString() == Contract.HookCatalog.Namespace);
 
-    private static MethodDeclarationSyntax AddAttribute(MethodDeclarationSyntax original, MethodDeclarationSyntax method, string attribute, SemanticModel model, CancellationToken cancellationToken)
+    private static MethodDeclarationSyntax AddAttribute(MethodDeclarationSyntax original, MethodDeclarationSyntax method, string attribute, SyntaxTrivia newLine, SemanticModel model, CancellationToken cancellationToken)
     {
         // An 'override' of a base class that does not exist here (a ported Callback subclass) goes.
         if (method.Modifiers.Any(SyntaxKind.OverrideKeyword)
@@ -115,7 +122,7 @@ public sealed class AddHookAttributeCodeFix : CodeFixProvider
         SyntaxTriviaList indentation = SyntaxFactory.TriviaList(leading.Reverse().TakeWhile(static t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
         AttributeListSyntax list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(SyntaxFactory.IdentifierName(attribute))))
             .WithLeadingTrivia(leading)
-            .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+            .WithTrailingTrivia(newLine);
         return method.WithLeadingTrivia(indentation).WithAttributeLists(method.AttributeLists.Insert(0, list));
     }
 }

@@ -212,7 +212,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             bool isCallback = PipelineMembers.IsSourcePipeline(named) || known.Has(named, known.GeneratedCallback) || (named.DeclaringSyntaxReferences.Length > 0 && known.IsCallbackClass(named));
             if (isCallback && !context.Compilation.IsSymbolAccessibleWithin(inner, pipeline))
             {
-                Report(context, known, member, pipeline, $"is pipeline '{nested.Name}', whose member '{inner.Name}' '{pipeline.Name}' cannot reach to call it in priority order; make '{inner.Name}' internal or public");
+                Report(context, known, member, pipeline, $"is pipeline '{nested.Name}', whose member '{inner.Name}' it cannot reach to call in priority order (make '{inner.Name}' internal or public)");
             }
             else if (PipelineMembers.IsSourcePipeline(named))
             {

@@ -52,6 +52,7 @@ public sealed class PortedHookAnalyzer : DiagnosticAnalyzer
         var method = (IMethodSymbol)context.Symbol;
         if (method.MethodKind != MethodKind.Ordinary
             || method.IsStatic
+            || method.IsAbstract
             || method.IsImplicitlyDeclared
             || (method.IsOverride && method.OverriddenMethod is not null)
             || method.ExplicitInterfaceImplementations.Length > 0

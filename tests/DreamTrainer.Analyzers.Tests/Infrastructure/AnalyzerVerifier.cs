@@ -26,10 +26,13 @@ internal static class AnalyzerVerifier
         new DeclarationAnalyzer(), new MutationAnalyzer(), new SwallowedExceptionAnalyzer(), new AllocationAnalyzer(), new PortedHookAnalyzer());
 
     /// <summary>Asserts that exactly the marked DreamTrainer diagnostics are reported.</summary>
-    public static void Verify(string markup, string? editorConfig = null)
+    /// <param name="markup">The source, with <c>{|DTxxxx:span|}</c> where each diagnostic must be.</param>
+    /// <param name="editorConfig">.editorconfig lines.</param>
+    /// <param name="allowCompilerErrors">For rules about code that does not compile yet (a ported callback's unknown base or attribute).</param>
+    public static void Verify(string markup, string? editorConfig = null, bool allowCompilerErrors = false)
     {
         (string source, List<(string Id, TextSpan Span)> expected) = Parse(markup);
-        IReadOnlyList<Diagnostic> actual = Analyze(source, editorConfig);
+        IReadOnlyList<Diagnostic> actual = Analyze(source, editorConfig, allowCompilerErrors);
         var got = actual.Where(d => d.Id.StartsWith("DT", StringComparison.Ordinal)).Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(d => d.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
         var want = expected.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
         if (!got.SequenceEqual(want))
@@ -89,6 +92,10 @@ internal static class AnalyzerVerifier
         Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
         return diagnostics;
     }
+
+    /// <summary>The messages of the diagnostics with <paramref name="id"/>, in source order.</summary>
+    public static IReadOnlyList<string> Messages(IEnumerable<Diagnostic> diagnostics, string id) =>
+        diagnostics.Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     public static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
     {

@@ -45,4 +45,22 @@ public class DT0103Tests
             }
         }
         """);
+
+    [Fact]
+    public void Hooks_in_a_pipeline_are_reported_because_a_group_only_calls_its_members() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Monitor
+        {
+            [OnTrainStart] void Start() { }
+        }
+
+        [CallbackPipeline]
+        public sealed partial class Group
+        {
+            public Monitor Monitor { get; } = new();
+
+            [OnTrainEnd] void {|DT0103:Forward|}() { }
+        }
+        """);
 }

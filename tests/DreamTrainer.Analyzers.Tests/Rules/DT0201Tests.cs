@@ -203,4 +203,31 @@ public class DT0201Tests
             private static void Decay(Net copy) => copy.eval();
         }
         """ + TorchLike.Source);
+
+    [Fact]
+    public void A_model_bound_by_its_type_is_trainer_state_and_clipping_through_the_gradient_view_is_sanctioned() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Guide
+        {
+            [OnTrainBatchEnd]
+            void Batch(Net model, Tensor batch, Net? optimizer)
+            {
+                {|DT0201:model.requires_grad_(false)|};
+                {|DT0201:model.Frozen = 1|};
+                {|DT0201:optimizer!.train()|};
+                batch.requires_grad_(false);
+                float weight = model.Weight.item();
+            }
+
+            [OnBeforeOptimizerStep]
+            void Clip(GradientView gradients, Net model)
+            {
+                gradients.ClipByNorm(1.0);
+                gradients.ClipByValue(0.5);
+            }
+
+            void Helper(Net model) => model.train();
+        }
+        """ + TorchLike.Source);
 }

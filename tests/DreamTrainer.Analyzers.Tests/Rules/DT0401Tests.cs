@@ -89,4 +89,20 @@ public class DT0401Tests
     [Fact]
     public void Allocations_only_under_a_condition_are_reported_when_editorconfig_asks() =>
         AnalyzerVerifier.Verify(Sometimes, editorConfig: "dreamtrainer_report_conditional_allocations = true");
+
+    [Fact]
+    public void The_optimizer_step_hooks_run_on_every_batch_too() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public sealed partial class Norms
+        {
+            private double[] _norms = new double[1];
+
+            [OnAfterBackward]
+            void Measure(GradientView gradients) => _norms = {|DT0401:new double[gradients.ParameterCount]|};
+
+            [OnTrainEpochEnd]
+            void Reset() => _norms = new double[1];
+        }
+        """);
 }
