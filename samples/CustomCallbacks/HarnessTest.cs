@@ -1,39 +1,64 @@
 using System;
 using System.IO;
+using DreamTrainer.Samples.Digits;
 using DreamTrainer.Testing;
 
 namespace DreamTrainer.Samples.CustomCallbacks;
 
 /// <summary>
-/// Guide best practice "test your callbacks with a mock trainer": drive the hooks with the
-/// CallbackTestHarness, no model or data, and check what the callback did.
+/// Guide best practice 5, "Test Callbacks": <c>test_my_callback</c> with a mock trainer. The
+/// <see cref="CallbackTestHarness"/> is the mock trainer: hooks run without a loop, and every control
+/// works (SaveCheckpoint writes into the harness's temporary folder, weights are a fake model state).
 /// </summary>
 public static class HarnessTest
 {
-    /// <summary>Checks TrainerAwareCallback; throws when it misbehaves.</summary>
+    /// <summary>Runs the guide's test, and a resume test of <see cref="StatefulCallback"/>; throws when a check fails.</summary>
+    /// <param name="data">The digits, for the model the callback binds.</param>
     /// <returns>A one-line report.</returns>
-    public static string Run()
+    public static string Run(DigitsData data)
     {
-        var callback = new TrainerAwareCallback(TextWriter.Null, targetAccuracy: 0.9);
-        var harness = new CallbackTestHarness(new CallbackCollection { callback }, new TrainerOptions { MaxEpochs = 10, CheckpointDirectory = Path.GetTempPath() }, learningRate: 0.2);
+        TestMyCallback(data);
+        TestStatefulCallbackSurvivesAResume();
+        return "HarnessTest: 5 checks passed (test_my_callback, StatefulCallback resume)";
+    }
 
-        harness.TrainEpochEnd(0, ("val_acc", 0.85));
-        Expect(harness.LearningRateHistory.Count == 0, "no change below the target");
+    private static void TestMyCallback(DigitsData data)
+    {
+        // Create mock trainer
+        var callbacks = new CallbackCollection();
+        using var trainer = new CallbackTestHarness(callbacks) { Model = new DigitsMlp(data) };
+        trainer.Optimizer = ((DigitsMlp)trainer.Model).Sgd;
 
-        harness.TrainEpochEnd(1, ("val_acc", 0.93));
-        Expect(Math.Abs(harness.LearningRate - 0.1) < 1e-12, "learning rate halved at the target");
-        Expect(harness.Context.CheckpointRequested, "a checkpoint was requested");
+        // Create callback
+        string checkpoint = Path.Combine(trainer.Directory, "checkpoint.ckpt");
+        var callback = new TrainerAwareCallback(checkpoint);
+        callbacks.Add(callback);
 
-        harness.TrainEpochEnd(2, ("val_acc", 0.95));
-        Expect(harness.LearningRateHistory.Count == 1, "only once");
+        // Test hook
+        trainer.TrainBatchEnd(
+            loss: 5.0,
+            batch: new DigitsBatch(new ArraySegment<int>(new int[32])),
+            batchIndex: 0);
 
-        CallbackStateWriter state = harness.SaveState();
-        var restored = new TrainerAwareCallback(TextWriter.Null, targetAccuracy: 0.9);
-        var second = new CallbackTestHarness(new CallbackCollection { restored });
+        // Assert expected behavior
+        Expect(trainer.Context.Metrics["custom_metric"] == 42, "custom_metric is 42");
+        Expect(File.Exists(checkpoint), "the checkpoint was saved");
+        Expect(callback.LastSeen.Momentum == 0.9, "the model was bound by its type");
+    }
+
+    private static void TestStatefulCallbackSurvivesAResume()
+    {
+        using var first = new CallbackTestHarness(new StatefulCallback(patience: 2));
+        first.ValidationEpochEnd(0, ("val_loss", 0.5));
+        first.ValidationEpochEnd(1, ("val_loss", 0.6));
+        CallbackStateWriter state = first.SaveState();
+
+        var resumed = new StatefulCallback(patience: 2);
+        using var second = new CallbackTestHarness(resumed);
         second.LoadState(state);
-        second.TrainEpochEnd(3, ("val_acc", 0.99));
-        Expect(second.LearningRateHistory.Count == 0, "state survives a resume");
-        return "HarnessTest: 5 checks passed for TrainerAwareCallback";
+        Expect(resumed.BestMetric == 0.5 && resumed.PatienceCounter == 1, "state survives a resume");
+        second.ValidationEpochEnd(2, ("val_loss", 0.7));
+        Expect(second.Context.StopRequested, "a second epoch without improvement stops training");
     }
 
     private static void Expect(bool condition, string what)

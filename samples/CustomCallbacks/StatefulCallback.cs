@@ -1,30 +1,45 @@
 namespace DreamTrainer.Samples.CustomCallbacks;
 
 /// <summary>
-/// Guide example "stateful callback": counters that survive a checkpoint and resume. The
-/// generator writes and reads the [CallbackState] members; no serialization code by hand.
+/// Guide: "State Management". The guide's fields become <c>[CallbackState]</c> members, which the
+/// generator writes into checkpoints and reads back on resume; <c>trainer.should_stop = True</c>
+/// becomes the sanctioned <see cref="TrainerContext.RequestStop"/> (a direct write is DT0201).
 /// </summary>
-public sealed partial class StatefulCallback
+public sealed partial class StatefulCallback(int patience = 5)
 {
-    [CallbackState]
-    private int _epochsSeen;
+    [CallbackState(Name = "best_metric")]
+    private double _bestMetric = double.PositiveInfinity;
 
-    [CallbackState(Name = "best_val_acc")]
-    private double _bestAccuracy;
+    [CallbackState(Name = "patience_counter")]
+    private int _patienceCounter;
 
-    /// <summary>Epochs seen, across resumes.</summary>
-    public int EpochsSeen => _epochsSeen;
+    /// <summary>The best <c>val_loss</c> so far.</summary>
+    public double BestMetric => _bestMetric;
 
-    /// <summary>The best validation accuracy so far.</summary>
-    public double BestAccuracy => _bestAccuracy;
+    /// <summary>Validation epochs since the last improvement.</summary>
+    public int PatienceCounter => _patienceCounter;
 
-    [OnTrainEpochEnd]
-    private void Track(MetricsView metrics)
+    [OnValidationEpochEnd]
+    private void OnValidationEpochEnd(TrainerContext trainer, MetricsView metrics)
     {
-        _epochsSeen++;
-        if (metrics.TryGetValue("val_acc", out double accuracy) && accuracy > _bestAccuracy)
+        // Get current metric
+        double currentMetric = metrics["val_loss"];
+
+        // Update state
+        if (currentMetric < _bestMetric)
         {
-            _bestAccuracy = accuracy;
+            _bestMetric = currentMetric;
+            _patienceCounter = 0;
+        }
+        else
+        {
+            _patienceCounter += 1;
+        }
+
+        // Check patience
+        if (_patienceCounter >= patience)
+        {
+            trainer.RequestStop($"val_loss has not improved for {_patienceCounter} validation epochs");
         }
     }
 }

@@ -1,29 +1,30 @@
-using System.IO;
+using DreamTrainer.Samples.Digits;
 
 namespace DreamTrainer.Samples.CustomCallbacks;
 
 /// <summary>
-/// Guide example "trainer-aware callback": reads the trainer's state (epoch, learning rate,
-/// metrics) and acts only through the sanctioned controls — here, it halves the learning rate
-/// once validation accuracy passes a target, and asks for a checkpoint when it does.
+/// Guide: "Accessing Trainer". <c>trainer.model</c> and <c>trainer.optimizer</c> bind typed
+/// (<c>DigitsMlp model</c>, <c>MomentumSgd optimizer</c>), checked when Fit starts;
+/// <c>trainer.log</c> and <c>trainer.save_checkpoint</c> are the context's sanctioned controls.
 /// </summary>
-public sealed partial class TrainerAwareCallback(TextWriter output, double targetAccuracy = 0.97)
+public sealed partial class TrainerAwareCallback(string checkpointPath)
 {
-    [CallbackState]
-    private bool _fineTuning;
+    /// <summary>What the last call saw: the epoch (from 1), the model's momentum and the optimizer's learning rate.</summary>
+    public (int Epoch, double Momentum, double LearningRate) LastSeen { get; private set; }
 
-    [OnTrainEpochEnd]
-    private void Adapt(TrainerContext trainer, int epoch, MetricsView metrics)
+    [OnTrainBatchEnd]
+    private void OnTrainBatchEnd(TrainerContext trainer, in StepOutput outputs, in DigitsBatch batch, int batchIndex, DigitsMlp model, MomentumSgd optimizer)
     {
-        if (_fineTuning || !metrics.TryGetValue("val_acc", out double accuracy) || accuracy < targetAccuracy)
-        {
-            return;
-        }
+        // Access trainer attributes
+        int currentEpoch = trainer.Epoch;
+        LastSeen = (currentEpoch + 1, model.Momentum, optimizer.LearningRate);
 
-        _fineTuning = true;
-        double halved = trainer.LearningRate / 2;
-        trainer.SetLearningRate(halved);
-        trainer.RequestCheckpoint();
-        output.WriteLine($"  epoch {epoch + 1}: val_acc {accuracy:P1} reached the target; fine-tuning at lr {halved:G3}");
+        // Access trainer methods
+        trainer.Log("custom_metric", 42);
+        if (batchIndex == 0)
+        {
+            // Once per epoch here; the guide's example saves on every batch.
+            trainer.SaveCheckpoint(checkpointPath);
+        }
     }
 }

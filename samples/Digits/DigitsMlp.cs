@@ -9,12 +9,14 @@ namespace DreamTrainer.Samples.Digits;
 /// A one-hidden-layer perceptron (64 → hidden → 10, ReLU, softmax cross-entropy) trained with SGD
 /// and momentum, written with <see cref="TensorPrimitives"/>. It plugs into the trainer through the
 /// engine seams: learning rate and momentum (<see cref="ILearningRateControl"/>), weights for
-/// checkpoints and restore-best-weights (<see cref="IModelStateControl"/>), and data-parallel
-/// training over a process group: each rank sums its shard's gradients, one all-reduce adds the
-/// ranks' sums and sample counts, and every rank applies the same mean gradient. A training step
-/// allocates nothing.
+/// checkpoints and restore-best-weights (<see cref="IModelStateControl"/>), its step in phases with
+/// its gradients (<see cref="IPhasedTrainingStep{TBatch}"/>, in DigitsMlp.Phases.cs) so optimizer-step
+/// hooks can measure and clip them, and data-parallel training over a process group: each rank sums
+/// its shard's gradients, one all-reduce in the backward phase adds the ranks' sums and sample counts,
+/// and every rank applies the same mean gradient. Each step returns the predictions as its outputs.
+/// A training step allocates nothing.
 /// </summary>
-public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateControl, IModelStateControl
+public sealed partial class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateControl, IModelStateControl
 {
     private const int In = DigitsData.Features;
     private const int Out = DigitsData.Classes;
@@ -29,15 +31,20 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     private readonly float[] _w2;
     private readonly float[] _b2;
 
-    // Gradient sums of the step, in one buffer so that one all-reduce carries them, with the
-    // step's sample count in the last element; views of it in the parameters' shapes.
-    private readonly float[] _gradients;
-    private readonly ArraySegment<float> _g1;
-    private readonly ArraySegment<float> _gb1;
-    private readonly ArraySegment<float> _g2;
-    private readonly ArraySegment<float> _gb2;
+    // The batch's gradient sums as a forward pass computes them, in one buffer so that one
+    // all-reduce carries them, with the batch's sample count in the last element; views of it in
+    // the parameters' shapes. Backward adds their global mean to the gradients.
+    private readonly float[] _batchGradients;
+    private readonly ArraySegment<float> _p1;
+    private readonly ArraySegment<float> _pb1;
+    private readonly ArraySegment<float> _p2;
+    private readonly ArraySegment<float> _pb2;
 
-    // Momentum buffers, same shapes as the parameters.
+    // Gradients (what the optimizer-step hooks see and clip) and momentum buffers, same shapes as the parameters.
+    private readonly float[] _g1;
+    private readonly float[] _gb1;
+    private readonly float[] _g2;
+    private readonly float[] _gb2;
     private readonly float[] _v1;
     private readonly float[] _vb1;
     private readonly float[] _v2;
@@ -64,17 +71,20 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
         _data = data;
         _hidden = hidden;
         _group = processGroup ?? SingleProcessGroup.Instance;
-        LearningRate = learningRate;
-        Momentum = momentum;
+        Sgd = new MomentumSgd(learningRate, momentum);
         _w1 = new float[hidden * In];
         _b1 = new float[hidden];
         _w2 = new float[Out * hidden];
         _b2 = new float[Out];
-        _gradients = new float[_w1.Length + hidden + _w2.Length + Out + 1];
-        _g1 = new ArraySegment<float>(_gradients, 0, _w1.Length);
-        _gb1 = new ArraySegment<float>(_gradients, _g1.Offset + _g1.Count, hidden);
-        _g2 = new ArraySegment<float>(_gradients, _gb1.Offset + _gb1.Count, _w2.Length);
-        _gb2 = new ArraySegment<float>(_gradients, _g2.Offset + _g2.Count, Out);
+        _batchGradients = new float[_w1.Length + hidden + _w2.Length + Out + 1];
+        _p1 = new ArraySegment<float>(_batchGradients, 0, _w1.Length);
+        _pb1 = new ArraySegment<float>(_batchGradients, _p1.Offset + _p1.Count, hidden);
+        _p2 = new ArraySegment<float>(_batchGradients, _pb1.Offset + _pb1.Count, _w2.Length);
+        _pb2 = new ArraySegment<float>(_batchGradients, _p2.Offset + _p2.Count, Out);
+        _g1 = new float[_w1.Length];
+        _gb1 = new float[hidden];
+        _g2 = new float[_w2.Length];
+        _gb2 = new float[Out];
         _v1 = new float[_w1.Length];
         _vb1 = new float[hidden];
         _v2 = new float[_w2.Length];
@@ -84,20 +94,30 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
         _logits = new float[Out];
         _probabilities = new float[Out];
         _dHidden = new float[hidden];
+        Gradients = new ArrayGradients(("hidden.weight", _g1), ("hidden.bias", _gb1), ("output.weight", _g2), ("output.bias", _gb2));
 
         var random = new Random(seed);
         Initialise(_w1, In, random);
         Initialise(_w2, hidden, random);
     }
 
+    /// <summary>The optimizer: its learning rate and momentum (what hooks bind as <c>optimizer</c>).</summary>
+    public MomentumSgd Sgd { get; }
+
     /// <summary>The current learning rate.</summary>
-    public double LearningRate { get; set; }
+    public double LearningRate
+    {
+        get => Sgd.LearningRate;
+        set => Sgd.LearningRate = value;
+    }
 
     /// <summary>Accuracy (<c>acc</c>, and so <c>val_acc</c>) gets better going up, so callbacks can monitor it with <see cref="MonitorMode.Auto"/>.</summary>
     public IReadOnlyDictionary<string, MonitorMode> MetricDirections { get; } = new Dictionary<string, MonitorMode> { ["acc"] = MonitorMode.Max };
 
     /// <summary>The SGD momentum.</summary>
-    public double Momentum { get; }
+    public double Momentum => Sgd.Momentum;
+
+    object? ITrainingModule<DigitsBatch>.Optimizer => Sgd;
 
     /// <inheritdoc/>
     public int GroupCount => 1;
@@ -107,58 +127,17 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
 
     IProcessGroup? ITrainingModule<DigitsBatch>.ProcessGroup => _group;
 
-    /// <inheritdoc/>
+    /// <summary>One training step in one go, for callers without the trainer's phases: forward, zero_grad, backward, step.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="context">The trainer context.</param>
+    /// <returns>The loss, with the predictions as outputs.</returns>
     public StepResult TrainingStep(DigitsBatch batch, TrainerContext context)
     {
-        Array.Clear(_gradients);
-        double loss = 0;
-        int correct = 0;
-        foreach (int index in batch.Indices)
-        {
-            ReadOnlySpan<float> x = _data.Image(index);
-            int label = _data.Labels[index];
-            loss += Forward(x, label, ref correct);
-
-            // Backward of this image: dlogits = p - onehot, summed over the shard.
-            _probabilities[label] -= 1f;
-            TensorPrimitives.Add(_gb2, _probabilities, _gb2);
-            Array.Clear(_dHidden);
-            for (int k = 0; k < Out; k++)
-            {
-                float d = _probabilities[k];
-                Span<float> gradRow = _g2.AsSpan(k * _hidden, _hidden);
-                TensorPrimitives.MultiplyAdd(_act, d, gradRow, gradRow);
-                TensorPrimitives.MultiplyAdd(_w2.AsSpan(k * _hidden, _hidden), d, _dHidden, _dHidden);
-            }
-
-            for (int j = 0; j < _hidden; j++)
-            {
-                float d = _pre[j] > 0 ? _dHidden[j] : 0f;
-                if (d == 0f)
-                {
-                    continue;
-                }
-
-                _gb1[j] += d;
-                Span<float> gradRow = _g1.AsSpan(j * In, In);
-                TensorPrimitives.MultiplyAdd(x, d, gradRow, gradRow);
-            }
-        }
-
-        // Every rank's sums and counts added together: the mean gradient of the global batch.
-        int count = batch.Indices.Count;
-        _gradients[^1] = count;
-        _group.AllReduce(_gradients, ReduceOperation.Sum);
-        float samples = _gradients[^1];
-        Span<float> gradients = _gradients.AsSpan(0, _gradients.Length - 1);
-        TensorPrimitives.Multiply(gradients, 1f / samples, gradients);
-
-        Update(_w1, _g1, _v1);
-        Update(_b1, _gb1, _vb1);
-        Update(_w2, _g2, _v2);
-        Update(_b2, _gb2, _vb2);
-        context.Log("acc", (double)correct / count, MetricReduction.Mean);
-        return new StepResult(loss / count, count);
+        StepResult result = Forward(batch, context);
+        ZeroGrad();
+        Backward(1.0);
+        OptimizerStep();
+        return result;
     }
 
     /// <inheritdoc/>
@@ -166,13 +145,17 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     {
         double loss = 0;
         int correct = 0;
-        foreach (int index in batch.Indices)
+        _validationOutputs.Reset(batch.Indices.Count);
+        for (int i = 0; i < batch.Indices.Count; i++)
         {
-            loss += Forward(_data.Image(index), _data.Labels[index], ref correct);
+            int index = batch.Indices[i];
+            loss += ForwardOne(_data.Image(index), _data.Labels[index], ref correct);
+            _validationOutputs.Writable[i] = TensorPrimitives.IndexOfMax(_logits);
         }
 
+        _validationOutputs.Correct = correct;
         context.Log("val_acc", (double)correct / batch.Indices.Count, MetricReduction.Mean);
-        return new StepResult(loss / batch.Indices.Count, batch.Indices.Count);
+        return new StepResult(loss / batch.Indices.Count, batch.Indices.Count, _validationOutputs);
     }
 
     /// <summary>The share of <paramref name="indices"/> classified correctly.</summary>
@@ -183,7 +166,7 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
         int correct = 0;
         foreach (int index in indices)
         {
-            Forward(_data.Image(index), _data.Labels[index], ref correct);
+            ForwardOne(_data.Image(index), _data.Labels[index], ref correct);
         }
 
         return indices.Length == 0 ? 0 : (double)correct / indices.Length;
@@ -279,7 +262,7 @@ public sealed class DigitsMlp : ITrainingModule<DigitsBatch>, ILearningRateContr
     }
 
     /// <summary>Forward pass of one image; leaves activations and probabilities in the scratch buffers.</summary>
-    private double Forward(ReadOnlySpan<float> x, int label, ref int correct)
+    private double ForwardOne(ReadOnlySpan<float> x, int label, ref int correct)
     {
         for (int j = 0; j < _hidden; j++)
         {
