@@ -62,3 +62,13 @@ public sealed class Model
 {
     public bool Frozen { get; set; }
 }
+
+// DT0107: a Keras-style hook without its attribute is never called.
+public sealed class PortedFromKeras
+{
+    public void on_epoch_end(int epoch) { }
+}
+
+// DT0108 and DT0109 accompany a compiler error (an unknown attribute, an unknown base class), and
+// the command-line compiler runs no analyzer once it has errors: the IDE shows them, and their
+// unit tests cover them.

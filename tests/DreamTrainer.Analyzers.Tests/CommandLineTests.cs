@@ -21,7 +21,7 @@ public class CommandLineTests
         (int exitCode, string output) = TestProcess.Run("dotnet", $"build \"{project}\" -c {configuration} -nologo -p:BuildProjectReferences=false -nodeReuse:false", root);
 
         Assert.NotEqual(0, exitCode);
-        foreach (string id in new[] { "DT0101", "DT0102", "DT0103", "DT0104", "DT0105", "DT0106", "DT0201", "DT0301", "DT0401" })
+        foreach (string id in new[] { "DT0101", "DT0102", "DT0103", "DT0104", "DT0105", "DT0106", "DT0107", "DT0201", "DT0301", "DT0401" })
         {
             Assert.True(output.Contains(id + ":", StringComparison.Ordinal), $"{id} missing from the build output:\n{output}");
         }

@@ -8,7 +8,8 @@ namespace DreamTrainer.Benchmarks;
 
 /// <summary>
 /// One OnTrainBatchEnd dispatch to 10 callbacks, of which 2 (sparse) or all 10 (dense) implement
-/// it, through every design a user could pick. Each invocation performs 1,000 dispatches.
+/// it, through every design a user could pick. Each invocation performs 1,000 dispatches. The
+/// <c>*BindingBatch</c> rows dispatch to callbacks whose hook binds the current batch by its type.
 /// </summary>
 [MemoryDiagnoser]
 public class DispatchBenchmarks
@@ -28,6 +29,11 @@ public class DispatchBenchmarks
     private (MethodInfo Method, object Target)[] _reflection = null!;
     private Action<long>[] _compiled = null!;
     private object[] _argument = null!;
+    private BenchBatch _batch = null!;
+    private SparseBatchPipeline _sparseBatch = null!;
+    private DenseBatchPipeline _denseBatch = null!;
+    private BatchActive[] _batchActive = null!;
+    private CallbackCollection _batchCollection = null!;
 
     /// <summary>Sparse: 2 of 10 implement the hook; dense: all 10.</summary>
     [Params(false, true)]
@@ -37,7 +43,18 @@ public class DispatchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _context = new Testing.CallbackTestHarness(new CallbackCollection()).Context;
+        // A context whose batch slot holds a batch, as in a run.
+        var harness = new Testing.CallbackTestHarness(new CallbackCollection());
+        _batch = new BenchBatch();
+        harness.TrainBatchStart(_batch);
+        _context = harness.Context;
+        harness.Dispose();
+        _sparseBatch = new SparseBatchPipeline();
+        _denseBatch = new DenseBatchPipeline();
+        _batchActive = Dense
+            ? new[] { _denseBatch.A0, _denseBatch.A1, _denseBatch.A2, _denseBatch.A3, _denseBatch.A4, _denseBatch.A5, _denseBatch.A6, _denseBatch.A7, _denseBatch.A8, _denseBatch.A9 }
+            : new[] { _sparseBatch.A0, _sparseBatch.A5 };
+        _batchCollection = new CallbackCollection(((ICallbackDispatcher)(Dense ? _denseBatch : _sparseBatch)).Callbacks);
         _output = StepOutput.FromLoss(0.5);
         _sparse = new SparsePipeline();
         _dense = new DensePipeline();
@@ -188,6 +205,68 @@ public class DispatchBenchmarks
             {
                 action(step);
             }
+        }
+    }
+
+    /// <summary>The floor with the batch: direct calls passing it, written by hand.</summary>
+    [Benchmark(OperationsPerInvoke = Dispatches)]
+    public void HandWrittenBindingBatch()
+    {
+        BatchActive[] active = _batchActive;
+        BenchBatch batch = _batch;
+        for (long step = 0; step < Dispatches; step++)
+        {
+            if (Dense)
+            {
+                active[0].StepDirect(batch, step);
+                active[1].StepDirect(batch, step);
+                active[2].StepDirect(batch, step);
+                active[3].StepDirect(batch, step);
+                active[4].StepDirect(batch, step);
+                active[5].StepDirect(batch, step);
+                active[6].StepDirect(batch, step);
+                active[7].StepDirect(batch, step);
+                active[8].StepDirect(batch, step);
+                active[9].StepDirect(batch, step);
+            }
+            else
+            {
+                active[0].StepDirect(batch, step);
+                active[1].StepDirect(batch, step);
+            }
+        }
+    }
+
+    /// <summary>The generated pipeline, its callbacks binding the batch.</summary>
+    [Benchmark(OperationsPerInvoke = Dispatches)]
+    public void GeneratedPipelineBindingBatch()
+    {
+        if (Dense)
+        {
+            DenseBatchPipeline pipeline = _denseBatch;
+            for (long step = 0; step < Dispatches; step++)
+            {
+                pipeline.OnTrainBatchEnd(_context, in _output, 0, step);
+            }
+        }
+        else
+        {
+            SparseBatchPipeline pipeline = _sparseBatch;
+            for (long step = 0; step < Dispatches; step++)
+            {
+                pipeline.OnTrainBatchEnd(_context, in _output, 0, step);
+            }
+        }
+    }
+
+    /// <summary>CallbackCollection holding callbacks that bind the batch.</summary>
+    [Benchmark(OperationsPerInvoke = Dispatches)]
+    public void CallbackCollectionBindingBatch()
+    {
+        CallbackCollection collection = _batchCollection;
+        for (long step = 0; step < Dispatches; step++)
+        {
+            collection.OnTrainBatchEnd(_context, in _output, 0, step);
         }
     }
 }

@@ -62,6 +62,58 @@ public sealed partial class DensePipeline
     public Active A9 { get; } = new();
 }
 
+/// <summary>The batch of the batch-binding rows: a class, as most data loaders yield.</summary>
+public sealed class BenchBatch
+{
+    /// <summary>What the callbacks read.</summary>
+    public long Value = 1;
+}
+
+/// <summary>Implements OnTrainBatchEnd binding the batch by its type (generated: one cast to the run's batch slot).</summary>
+public sealed partial class BatchActive
+{
+    /// <summary>Sum of what it saw.</summary>
+    public long Seen;
+
+    [OnTrainBatchEnd]
+    private void Step(BenchBatch batch, long globalStep) => Seen += globalStep + batch.Value;
+
+    /// <summary>The same work, as a plain method for the hand-written baseline.</summary>
+    public void StepDirect(BenchBatch batch, long globalStep) => Seen += globalStep + batch.Value;
+}
+
+/// <summary>Sparse, binding the batch: 2 of 10 callbacks implement OnTrainBatchEnd.</summary>
+[CallbackPipeline]
+public sealed partial class SparseBatchPipeline
+{
+    public BatchActive A0 { get; } = new();
+    public Idle I1 { get; } = new();
+    public Idle I2 { get; } = new();
+    public Idle I3 { get; } = new();
+    public Idle I4 { get; } = new();
+    public BatchActive A5 { get; } = new();
+    public Idle I6 { get; } = new();
+    public Idle I7 { get; } = new();
+    public Idle I8 { get; } = new();
+    public Idle I9 { get; } = new();
+}
+
+/// <summary>Dense, binding the batch: all 10 callbacks implement OnTrainBatchEnd.</summary>
+[CallbackPipeline]
+public sealed partial class DenseBatchPipeline
+{
+    public BatchActive A0 { get; } = new();
+    public BatchActive A1 { get; } = new();
+    public BatchActive A2 { get; } = new();
+    public BatchActive A3 { get; } = new();
+    public BatchActive A4 { get; } = new();
+    public BatchActive A5 { get; } = new();
+    public BatchActive A6 { get; } = new();
+    public BatchActive A7 { get; } = new();
+    public BatchActive A8 { get; } = new();
+    public BatchActive A9 { get; } = new();
+}
+
 /// <summary>The Lightning / Keras 3 design: a base class with a virtual method per hook, called on every callback.</summary>
 public abstract class VirtualCallback
 {

@@ -45,20 +45,25 @@ public sealed class AddPartialCodeFix : CodeFixProvider
     private static async Task<Document> AddPartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        return declaration.Modifiers.Any(SyntaxKind.PartialKeyword) ? document : document.WithSyntaxRoot(root.ReplaceNode(declaration, MakePartial(declaration)));
+    }
+
+    /// <summary><paramref name="declaration"/> with <c>partial</c> last among its modifiers, right before the type keyword.</summary>
+    internal static TypeDeclarationSyntax MakePartial(TypeDeclarationSyntax declaration)
+    {
         if (declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            return document;
+            return declaration;
         }
 
-        // 'partial' goes last, right before the type keyword.
-        TypeDeclarationSyntax updated = declaration.AddModifiers(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
-        if (declaration.Modifiers.Count == 0)
+        if (declaration.Modifiers.Count > 0)
         {
-            updated = updated
-                .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(declaration.Keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space))))
-                .WithKeyword(declaration.Keyword.WithLeadingTrivia());
+            return declaration.AddModifiers(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
         }
 
-        return document.WithSyntaxRoot(root.ReplaceNode(declaration, updated));
+        // No modifiers: 'partial' takes over the keyword's leading trivia (indentation, comments).
+        return declaration
+            .WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(declaration.Keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space))))
+            .WithKeyword(declaration.Keyword.WithLeadingTrivia());
     }
 }

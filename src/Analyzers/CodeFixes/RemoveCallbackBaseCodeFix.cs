@@ -49,14 +49,6 @@ public sealed class RemoveCallbackBaseCodeFix : CodeFixProvider
         ClassDeclarationSyntax updated = bases.Types.Count == 1
             ? declaration.WithBaseList(null).WithIdentifier(declaration.Identifier.WithTrailingTrivia(bases.GetTrailingTrivia()))
             : declaration.WithBaseList(bases.WithTypes(bases.Types.Remove(baseType)));
-        if (!updated.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            updated = updated.Modifiers.Count == 0
-                ? updated.WithModifiers(SyntaxFactory.TokenList(SyntaxFactory.Token(updated.Keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space))))
-                    .WithKeyword(updated.Keyword.WithLeadingTrivia())
-                : updated.AddModifiers(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
-        }
-
-        return document.WithSyntaxRoot(root.ReplaceNode(declaration, updated));
+        return document.WithSyntaxRoot(root.ReplaceNode(declaration, AddPartialCodeFix.MakePartial(updated)));
     }
 }
