@@ -308,11 +308,18 @@ internal static class LabelledCorpus
             """),
     };
 
-    /// <summary>The guide's examples in samples/CustomCallbacks, without their #pragma lines: nothing to report.</summary>
+    /// <summary>
+    /// The guide's callbacks in samples/CustomCallbacks, without their #pragma lines: nothing to report.
+    /// They bind the digits sample's types; the test references its assembly.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Source)> GuideExamples()
     {
         string folder = Path.Combine(TestProcess.RepositoryRoot(), "samples", "CustomCallbacks");
-        return new[] { "LossMonitor.cs", "Priorities.cs", "StatefulCallback.cs", "TrainerAwareCallback.cs", "CallbackGroup.cs" }
+        return new[]
+            {
+                "MyCallback.cs", "AllHooks.cs", "StatefulCallback.cs", "TrainerAwareCallback.cs", "TypedCallback.cs",
+                "ErrorHandlingCallback.cs", "LossMonitor.cs", "GradientMonitor.cs", "MonitoringGroup.cs", "Priorities.cs",
+            }
             .Select(file => (file, Regex.Replace(File.ReadAllText(Path.Combine(folder, file)), @"^\s*#pragma warning.*$", string.Empty, RegexOptions.Multiline)))
             .ToList();
     }

@@ -35,7 +35,8 @@ public class PrecisionTests
         }
 
         // The guide's examples compile together (the group refers to the others); nothing is labelled.
-        Compilation guide = TestCompilation.CreateFiles("Guide", LabelledCorpus.GuideExamples());
+        Compilation guide = TestCompilation.CreateFiles("Guide", LabelledCorpus.GuideExamples())
+            .AddReferences(MetadataReference.CreateFromFile(typeof(DreamTrainer.Samples.Digits.DigitsBatch).Assembly.Location));
         (Compilation output, GeneratorDriverRunResult generated) = TestCompilation.Generate(guide);
         Assert.All(generated.Results, r => Assert.Null(r.Exception));
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
