@@ -113,6 +113,31 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Rank_zero_callback_binding_the_batch_in_a_group() => Check("""
+        using DreamTrainer;
+
+        namespace Samples;
+
+        public readonly struct Images { }
+        public sealed class Net { }
+
+        // Issue 18's rank-aware wiring with issue 14's typed slots: the early return comes first, so
+        // no slot is read off rank 0; the group calls the member through ICallback, so it still returns.
+        [Callback(Ranks = CallbackRanks.Zero)]
+        public sealed partial class Preview
+        {
+            [OnTrainBatchEnd]
+            void Show(in Images batch, Net model, long globalStep) { }
+        }
+
+        [CallbackPipeline]
+        public sealed partial class Monitoring
+        {
+            public Preview Preview { get; } = new();
+        }
+        """);
+
+    [Fact]
     public void State_members() => Check("""
         using System.Collections.Generic;
         using DreamTrainer;
