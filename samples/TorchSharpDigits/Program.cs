@@ -39,6 +39,6 @@ if (group is not { Rank: not 0 })
 
 double accuracy = module.Accuracy(validation);
 output.WriteLine($"Run ended: {result.Reason} after {result.EpochsCompleted} epochs; {result.GlobalStep} steps.");
-output.WriteLine($"Validation accuracy: {accuracy:P2}; loss reads (device syncs): {module.LossReads} for {result.GlobalStep} steps.");
+output.WriteLine($"Validation accuracy: {accuracy:P2}; device syncs: {module.DeviceSyncs} for {result.GlobalStep} steps ({module.LossReads} loss reads, {module.NormReads} norm reads, {module.BlockingCopies} blocking copies, the rest validation-accuracy reads).");
 output.WriteLine($"Artifacts: {directory}");
 return accuracy > 0.9 ? 0 : 1;

@@ -8,7 +8,8 @@ namespace DreamTrainer.TorchSharp;
 /// A step's loss kept on the device. The tensor is detached and moved out of the step's
 /// <c>DisposeScope</c>, held until the next step replaces (and disposes) it, and read — one
 /// device synchronization — only when a callback asks. The epoch's sum is accumulated on the
-/// device, so the epoch mean costs one read per epoch.
+/// device, so the epoch mean costs one read per epoch. Every temporary it creates is disposed at
+/// once (none waits for the finalizer), so a count of live tensors stays flat.
 /// </summary>
 public sealed class DeferredLoss : IDeferredScalar, IDisposable
 {
@@ -39,7 +40,8 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
     {
         Tensor current = _current ?? throw new InvalidOperationException("No step has produced a loss yet.");
         Reads++;
-        return current.to_type(ScalarType.Float64).item<double>();
+        using Tensor value = current.to_type(ScalarType.Float64);
+        return value.item<double>();
     }
 
     /// <inheritdoc/>
@@ -50,19 +52,20 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
         {
             if (_sum is null)
             {
-                _sum = current.to_type(ScalarType.Float64).DetachFromDisposeScope();
+                // A copy: to_type of a float64 loss would alias it, and the sum is changed in place.
+                _sum = current.to_type(ScalarType.Float64, copy: true).DetachFromDisposeScope();
                 if (weight != 1)
                 {
-                    _sum.mul_(Weight(weight));
+                    TensorOps.ReleaseResult(_sum, _sum.mul_(Weight(weight)));
                 }
             }
             else if (weight == 1)
             {
-                _sum.add_(current);
+                TensorOps.ReleaseResult(_sum, _sum.add_(current));
             }
             else
             {
-                _sum.add_(current, Weight(weight));
+                TensorOps.ReleaseResult(_sum, _sum.add_(current, Weight(weight)));
             }
         }
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Optimizer = TorchSharp.torch.optim.Optimizer;
 
@@ -13,38 +13,68 @@ namespace DreamTrainer.TorchSharp;
 /// (forward and loss for one batch); this class runs each step inside its own
 /// <c>DisposeScope</c> (backward, optimizer step, nothing leaks), keeps the loss on the device
 /// until a callback reads it, and implements the engine seams the callbacks use: learning rates
-/// per parameter group (<c>optimizer.ParamGroups</c>), model save/load (<c>Module.save</c>/<c>load</c>),
+/// per parameter group (<c>optimizer.ParamGroups</c>), model and optimizer state for checkpoints,
 /// in-memory snapshots for restore-best-weights, and gradient/parameter norms. With a process group
 /// of several ranks it trains data-parallel: gradients are all-reduced through the host before the
 /// optimizer steps (<see cref="HostGradientAllReduce"/>; NCCL, the GPU path, is not provided).
 /// </summary>
+/// <remarks>
+/// Modes follow Lightning: training does not call <c>train()</c>, so submodules you put in eval mode
+/// (a frozen BatchNorm) stay there; the first validation step of a phase records every submodule's
+/// mode and calls <c>eval()</c>, and the first training step after it puts the recorded modes back.
+/// </remarks>
 /// <typeparam name="TBatch">The batch type your data yields.</typeparam>
-public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearningRateControl, IModelStateControl, ITrainingDiagnostics, IDisposable
+public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearningRateControl, IModelStateControl, ITrainingDiagnostics, IDisposable
 {
     private readonly optim.ILearningRateController[] _groups;
     private readonly DeferredLoss _trainLoss = new();
     private readonly DeferredLoss _validationLoss = new();
     private readonly HostGradientAllReduce? _gradients;
+    private readonly ModuleModes _modes = new();
 
-    /// <summary>Wraps <paramref name="model"/> and <paramref name="optimizer"/>, moving the model to <paramref name="device"/>.</summary>
-    /// <param name="model">The model.</param>
+    /// <summary>
+    /// Moves <paramref name="model"/> to <paramref name="device"/>, then builds its optimizer there
+    /// with <paramref name="createOptimizer"/>. Use this form: moving a model to another device
+    /// replaces its parameters, so an optimizer must be built from the moved ones.
+    /// </summary>
+    /// <param name="model">The model, on any device.</param>
+    /// <param name="createOptimizer">Builds the optimizer from the moved model's parameters, e.g. <c>p =&gt; optim.Adam(p, 1e-3)</c>.</param>
+    /// <param name="device">Where to train; default: CUDA when available, else CPU.</param>
+    /// <param name="processGroup">The ranks training together (each on its shard of every batch); null: this process alone.</param>
+    protected TorchSharpModule(nn.Module model, Func<IEnumerable<Parameter>, Optimizer> createOptimizer, Device? device = null, IProcessGroup? processGroup = null)
+    {
+        ArgumentNullException.ThrowIfNull(createOptimizer);
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Device = device ?? Devices.Best();
+        MoveModel();
+        TorchOptimizer = createOptimizer(Model.parameters()) ?? throw new ArgumentException("createOptimizer returned null.", nameof(createOptimizer));
+        (_groups, ProcessGroup, _gradients) = Initialize(nameof(createOptimizer), processGroup);
+    }
+
+    /// <summary>
+    /// Wraps a model already on <paramref name="device"/> and an optimizer built from its parameters.
+    /// A model elsewhere is refused: moving it would give it new parameters the optimizer does not
+    /// know (its first step would fail). Use the constructor that takes an optimizer factory instead.
+    /// </summary>
+    /// <param name="model">The model, already on <paramref name="device"/>.</param>
     /// <param name="optimizer">Its optimizer.</param>
     /// <param name="device">Where to train; default: CUDA when available, else CPU.</param>
     /// <param name="processGroup">The ranks training together (each on its shard of every batch); null: this process alone.</param>
+    /// <exception cref="ArgumentException">The model has parameters that are not on <paramref name="device"/>.</exception>
     protected TorchSharpModule(nn.Module model, Optimizer optimizer, Device? device = null, IProcessGroup? processGroup = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         TorchOptimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         Device = device ?? Devices.Best();
-        Model.to(Device);
-        _groups = optimizer.ParamGroups.ToArray();
-        if (_groups.Length == 0)
+        if (Model.parameters().FirstOrDefault(p => !Devices.IsOn(p, Device)) is { } elsewhere)
         {
-            throw new ArgumentException("optimizer has no parameter groups.", nameof(optimizer));
+            throw new ArgumentException(
+                $"model has parameters on {elsewhere.device} but trains on {Device}: moving it now would replace its parameters and leave the optimizer with ones "
+                + "the model no longer uses. Pass an optimizer factory (the constructor taking Func<IEnumerable<Parameter>, Optimizer>), or move the model with model.to(device) before building the optimizer.",
+                nameof(model));
         }
 
-        ProcessGroup = processGroup ?? SingleProcessGroup.Instance;
-        _gradients = ProcessGroup.WorldSize > 1 ? new HostGradientAllReduce(model, ProcessGroup) : null;
+        (_groups, ProcessGroup, _gradients) = Initialize(nameof(optimizer), processGroup);
     }
 
     /// <summary>The model.</summary>
@@ -61,6 +91,9 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
 
     /// <summary>Device synchronizations caused by reading losses (steps and epoch means).</summary>
     public long LossReads => _trainLoss.Reads + _validationLoss.Reads;
+
+    /// <summary>Device synchronizations caused by norms the callbacks asked for (<see cref="ITrainingDiagnostics"/>).</summary>
+    public long NormReads { get; private set; }
 
     /// <summary>Loss tensors held across steps (at most two per phase: the current loss and the epoch sum).</summary>
     public int HeldTensors => _trainLoss.LiveTensors + _validationLoss.LiveTensors;
@@ -89,7 +122,7 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
     /// <inheritdoc/>
     public StepResult TrainingStep(TBatch batch, TrainerContext context)
     {
-        Model.train();
+        _modes.LeaveEvaluation(Model);
         using (NewDisposeScope())
         {
             TorchOptimizer.zero_grad();
@@ -113,7 +146,7 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
     /// <inheritdoc/>
     public StepResult ValidationStep(TBatch batch, TrainerContext context)
     {
-        Model.eval();
+        _modes.EnterEvaluation(Model);
         using (NewDisposeScope())
         using (no_grad())
         {
@@ -146,68 +179,6 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
         }
     }
 
-    /// <inheritdoc/>
-    public void Save(Stream destination) => Model.save(destination);
-
-    /// <inheritdoc/>
-    public void Load(Stream source) => Model.load(source);
-
-    /// <inheritdoc/>
-    public object CreateSnapshot()
-    {
-        var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        using (no_grad())
-        {
-            foreach (KeyValuePair<string, Tensor> entry in Model.state_dict())
-            {
-                copy[entry.Key] = entry.Value.detach().clone().DetachFromDisposeScope();
-            }
-        }
-
-        return new WeightsSnapshot(copy);
-    }
-
-    /// <inheritdoc/>
-    public void Restore(object snapshot)
-    {
-        var weights = snapshot as WeightsSnapshot ?? throw new ArgumentException("The snapshot was not made by this module.", nameof(snapshot));
-        using (no_grad())
-        {
-            foreach (KeyValuePair<string, Tensor> entry in Model.state_dict())
-            {
-                entry.Value.copy_(weights.Tensors[entry.Key]);
-            }
-        }
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// Uses <c>nn.utils.clip_grad_norm_</c> with an unreachable maximum, so it only measures: the
-    /// gradient accessor changed from a method to a property between TorchSharp 0.99 and 0.10x,
-    /// and this call has the same signature in both.
-    /// </remarks>
-    public bool TryGetGradientNorm(out double norm)
-    {
-        norm = nn.utils.clip_grad_norm_(Model.parameters(), double.MaxValue);
-        return double.IsFinite(norm);
-    }
-
-    /// <inheritdoc/>
-    public bool TryGetParameterNorm(out double norm)
-    {
-        using (NewDisposeScope())
-        {
-            double sum = 0;
-            foreach (var parameter in Model.parameters())
-            {
-                sum += parameter.detach().pow(2).sum().to_type(ScalarType.Float64).item<double>();
-            }
-
-            norm = Math.Sqrt(sum);
-            return true;
-        }
-    }
-
     /// <summary>Releases the held loss tensors.</summary>
     public void Dispose()
     {
@@ -225,5 +196,33 @@ public abstract class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearn
             _validationLoss.Dispose();
             _gradients?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Moves the model unless every parameter is already there (a move replaces parameters, even onto
+    /// the same device). Under no_grad, as PyTorch's <c>Module.to</c>: TorchSharp 0.99 otherwise makes
+    /// the moved parameters non-leaf copies whose gradients also flow back to the host originals.
+    /// </summary>
+    private void MoveModel()
+    {
+        if (Model.parameters().Any(p => !Devices.IsOn(p, Device)) || Model.buffers().Any(b => !Devices.IsOn(b, Device)))
+        {
+            using (no_grad())
+            {
+                Model.to(Device);
+            }
+        }
+    }
+
+    private (optim.ILearningRateController[] Groups, IProcessGroup Group, HostGradientAllReduce? Gradients) Initialize(string optimizerName, IProcessGroup? processGroup)
+    {
+        optim.ILearningRateController[] groups = TorchOptimizer.ParamGroups.ToArray();
+        if (groups.Length == 0)
+        {
+            throw new ArgumentException("The optimizer has no parameter groups.", optimizerName);
+        }
+
+        IProcessGroup group = processGroup ?? SingleProcessGroup.Instance;
+        return (groups, group, group.WorldSize > 1 ? new HostGradientAllReduce(Model, group) : null);
     }
 }
