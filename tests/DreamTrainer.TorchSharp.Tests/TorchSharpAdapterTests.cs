@@ -115,4 +115,20 @@ public sealed class TorchSharpAdapterTests : IDisposable
         Assert.True(stepReads * 10 <= result.GlobalStep, $"{stepReads} reads for {result.GlobalStep} steps");
         Assert.Equal(epochs * (train.Count / 10), stepReads);
     }
+
+    [Fact]
+    public void The_samples_device_syncs_are_its_loss_reads_plus_one_accuracy_read_per_validation_batch_and_no_blocking_copy_on_the_cpu()
+    {
+        var (train, validation, _) = Loaders();
+        using DigitsClassifier module = DigitsClassifier.Create(Data.Value);
+        var bar = new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false, redirectedIntervalSeconds: 0);
+        const int epochs = 3;
+
+        new Trainer(new TrainerOptions { MaxEpochs = epochs }, new CallbackCollection { bar }).Fit(module, train, validation);
+
+        // Loss reads: the bar's, and one epoch mean per phase per epoch.
+        Assert.Equal(bar.LossReads + (2 * epochs), module.LossReads);
+        Assert.Equal(0, module.BlockingCopies);
+        Assert.Equal(module.LossReads + (epochs * validation.Count), module.DeviceSyncs);
+    }
 }

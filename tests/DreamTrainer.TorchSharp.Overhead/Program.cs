@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using DreamTrainer;
+using DreamTrainer.Samples.Digits;
+using DreamTrainer.Samples.TorchSharpDigits;
+using DreamTrainer.TorchSharp;
+using DreamTrainer.TorchSharp.Overhead;
+using static TorchSharp.torch;
+
+// The overhead budget of docs/performance.md: the digits MLP for --epochs epochs, three ways, in
+// alternating order for --runs rounds after one warm-up round; the median time of each and its
+// ratio to the hand-written loop.
+int epochs = Option("--epochs", 20);
+int runs = Option("--runs", 15);
+
+// One intra-op thread by default: the loops then differ only in their own work, not in how the
+// scheduler of a loaded machine shares its cores between libtorch's threads.
+set_num_threads(Option("--threads", 1));
+string directory = Path.Combine(Path.GetTempPath(), "dt-overhead-" + Environment.ProcessId);
+Device device = Devices.Best();
+DigitsData data = DigitsData.Load();
+(int[] trainIndices, int[] validationIndices) = data.Split(validationFraction: 0.2, seed: 42);
+var train = new DigitsLoader(trainIndices, 32, shuffleSeed: 1);
+var validation = new DigitsLoader(validationIndices, 128);
+
+var variants = new (string Name, Func<int, double> Run)[]
+{
+    ("hand-written TorchSharp loop", _ => HandWrittenLoop.Run(data, train, validation, epochs, device)),
+    ("trainer + adapter + scheduler", _ => Fit(new CallbackCollection { Scheduler() })),
+    ("trainer + adapter + the sample's callbacks", round => Fit(new CallbackCollection
+    {
+        new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false),
+        Scheduler(),
+        new EarlyStoppingCallback(monitor: "val_loss", patience: epochs, minDelta: 1e-4, restoreBestWeights: true, output: TextWriter.Null),
+        new CheckpointCallback(Path.Combine(directory, $"checkpoints-{round}"), monitor: "val_loss", saveTopK: 2),
+        new JsonTrainingLogger(Path.Combine(directory, $"log-{round}.json"), TextWriter.Null),
+    })),
+};
+
+var times = variants.Select(_ => new List<double>()).ToArray();
+var losses = variants.Select(_ => double.NaN).ToArray();
+try
+{
+    for (int round = -1; round < runs; round++)
+    {
+        for (int k = 0; k < variants.Length; k++)
+        {
+            int v = (Math.Max(round, 0) + k) % variants.Length;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var clock = Stopwatch.StartNew();
+            losses[v] = variants[v].Run(round);
+            clock.Stop();
+            if (round >= 0)
+            {
+                times[v].Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+    }
+}
+finally
+{
+    if (Directory.Exists(directory))
+    {
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+double baseline = Median(times[0]);
+Console.WriteLine($"TorchSharp {typeof(Tensor).Assembly.GetName().Version} on {device.type}, {get_num_threads()} intra-op thread(s); digits MLP, {epochs} epochs of {train.Count} steps and {validation.Count} validation batches; median of {runs} alternating runs");
+Console.WriteLine("| loop | median ms | ratio | min ms | max ms | last val_loss |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+for (int v = 0; v < variants.Length; v++)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {variants[v].Name} | {Median(times[v]):F1} | {Median(times[v]) / baseline:F3}x | {times[v].Min():F1} | {times[v].Max():F1} | {losses[v]:F6} |"));
+}
+
+return 0;
+
+double Fit(CallbackCollection callbacks)
+{
+    using DigitsClassifier module = DigitsClassifier.Create(data, device: device);
+    TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = epochs }, callbacks).Fit(module, train, validation);
+    return result.History[^1]["val_loss"];
+}
+
+WarmupCosineScheduler Scheduler() => new(baseLearningRate: 0.05, warmupEpochs: 3, totalEpochs: epochs);
+
+static double Median(List<double> values)
+{
+    double[] sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+int Option(string name, int fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
