@@ -48,11 +48,15 @@ public sealed class CrashCampaign
         ("created", "summary"), ("renamed", "manifest"),
     };
 
-    public CrashCampaign(string workerPath, string root)
+    public CrashCampaign(string workerPath, string root, bool background = false)
     {
         WorkerPath = workerPath;
         Root = root;
+        Background = background;
     }
+
+    /// <summary>Whether the worker writes its files in the background (<see cref="TrainerOptions.WriteFilesInBackground"/>).</summary>
+    public bool Background { get; }
 
     /// <summary>The worker's dll, run with <c>dotnet</c>.</summary>
     public string WorkerPath { get; }
@@ -194,6 +198,7 @@ public sealed class CrashCampaign
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment[WorkerRun.BackgroundVariable] = Background ? "1" : "0";
         return Process.Start(start)!;
     }
 }

@@ -19,6 +19,9 @@ public static class WorkerRun
 {
     public const string ResultFile = "result.json";
 
+    /// <summary>Set to 1: the run writes its files in the background.</summary>
+    public const string BackgroundVariable = "DREAMTRAINER_CRASH_BACKGROUND";
+
     public static void Train(string folder, bool resume)
     {
         string checkpoints = Path.Combine(folder, "checkpoints");
@@ -46,7 +49,14 @@ public static class WorkerRun
             checkpoint,
             every3Steps,
         };
-        var options = new TrainerOptions { MaxEpochs = 30, ValidateEveryNEpochs = 2, CheckpointDirectory = requested, RunName = "crash" };
+        var options = new TrainerOptions
+        {
+            MaxEpochs = 30,
+            ValidateEveryNEpochs = 2,
+            CheckpointDirectory = requested,
+            RunName = "crash",
+            WriteFilesInBackground = Environment.GetEnvironmentVariable(BackgroundVariable) == "1",
+        };
         var trainer = new Trainer(options, callbacks);
         var module = new LinearModule();
         Batch[] train = LinearModule.TrainData(5, 8);

@@ -20,7 +20,8 @@ int runs = Option("--runs", 15);
 // One intra-op thread by default: the loops then differ only in their own work, not in how the
 // scheduler of a loaded machine shares its cores between libtorch's threads.
 set_num_threads(Option("--threads", 1));
-string directory = Path.Combine(Path.GetTempPath(), "dt-overhead-" + Environment.ProcessId);
+int at = Array.IndexOf(args, "--dir");
+string directory = Path.Combine(at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.GetTempPath(), "dt-overhead-" + Environment.ProcessId);
 Device device = Devices.Best();
 DigitsData data = DigitsData.Load();
 (int[] trainIndices, int[] validationIndices) = data.Split(validationFraction: 0.2, seed: 42);
@@ -31,15 +32,18 @@ var variants = new (string Name, Func<int, double> Run)[]
 {
     ("hand-written TorchSharp loop", _ => HandWrittenLoop.Run(data, train, validation, epochs, device)),
     ("trainer + adapter + scheduler", _ => Fit(new CallbackCollection { Scheduler() })),
-    ("trainer + adapter + the sample's callbacks", round => Fit(new CallbackCollection
+    ("trainer + adapter + the sample's callbacks", round => Fit(SampleCallbacks(round), background: true)),
+    ("the same, files written on the training thread", round => Fit(SampleCallbacks(round), background: false)),
+};
+
+CallbackCollection SampleCallbacks(int round) => new()
     {
         new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false),
         Scheduler(),
         new EarlyStoppingCallback(monitor: "val_loss", patience: epochs, minDelta: 1e-4, restoreBestWeights: true, output: TextWriter.Null),
         new CheckpointCallback(Path.Combine(directory, $"checkpoints-{round}"), monitor: "val_loss", saveTopK: 2),
         new JsonTrainingLogger(Path.Combine(directory, $"log-{round}.json"), TextWriter.Null),
-    })),
-};
+    };
 
 var times = variants.Select(_ => new List<double>()).ToArray();
 var losses = variants.Select(_ => double.NaN).ToArray();
@@ -71,7 +75,7 @@ finally
 }
 
 double baseline = Median(times[0]);
-Console.WriteLine($"TorchSharp {typeof(Tensor).Assembly.GetName().Version} on {device.type}, {get_num_threads()} intra-op thread(s); digits MLP, {epochs} epochs of {train.Count} steps and {validation.Count} validation batches; median of {runs} alternating runs");
+Console.WriteLine($"TorchSharp {typeof(Tensor).Assembly.GetName().Version} on {device.type}, {get_num_threads()} intra-op thread(s); files in {Path.GetDirectoryName(directory)}; digits MLP, {epochs} epochs of {train.Count} steps and {validation.Count} validation batches; median of {runs} alternating runs");
 Console.WriteLine("| loop | median ms | ratio | min ms | max ms | last val_loss |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 for (int v = 0; v < variants.Length; v++)
@@ -81,10 +85,10 @@ for (int v = 0; v < variants.Length; v++)
 
 return 0;
 
-double Fit(CallbackCollection callbacks)
+double Fit(CallbackCollection callbacks, bool background = false)
 {
     using DigitsClassifier module = DigitsClassifier.Create(data, device: device);
-    TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = epochs }, callbacks).Fit(module, train, validation);
+    TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = epochs, WriteFilesInBackground = background }, callbacks).Fit(module, train, validation);
     return result.History[^1]["val_loss"];
 }
 

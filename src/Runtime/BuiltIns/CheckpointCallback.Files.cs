@@ -106,7 +106,7 @@ public sealed partial class CheckpointCallback
         WriteManifest(_kept, dropped);
         if (dropped is not null)
         {
-            AtomicFile.Delete(InsideDirectory(dropped));
+            _files.Delete(InsideDirectory(dropped));
             _owned.Remove(dropped);
         }
     }
@@ -153,7 +153,7 @@ public sealed partial class CheckpointCallback
             return file;
         }
 
-        for (int version = 1; File.Exists(InsideDirectory(file)) && file != replaced && file != _lastFile; version++)
+        for (int version = 1; _files.Exists(InsideDirectory(file)) && file != replaced && file != _lastFile; version++)
         {
             file = name + VersionSeparator + version.ToString(CultureInfo.InvariantCulture) + ".ckpt";
         }

@@ -60,11 +60,11 @@ public sealed partial class CheckpointCallback
             ["monitor"] = Monitor,
             ["mode"] = Mode.ToString().ToLowerInvariant(),
             ["best"] = kept.Count > 0 ? kept[0].File : null,
-            ["last"] = _lastFile is not null && File.Exists(InsideDirectory(_lastFile)) ? _lastFile : null,
+            ["last"] = _lastFile is not null && _files.Exists(InsideDirectory(_lastFile)) ? _lastFile : null,
             ["kept"] = keptArray,
             ["owned"] = ownedArray,
         };
-        AtomicFile.Write(Path.Combine(Directory, ManifestFileName), stream =>
+        _files.Write(Path.Combine(Directory, ManifestFileName), stream =>
         {
             using var writer = new Utf8JsonWriter(stream, JsonText.Indented);
             manifest.WriteTo(writer);
@@ -89,7 +89,7 @@ public sealed partial class CheckpointCallback
 
         for (int i = _kept.Count - 1; i >= 0; i--)
         {
-            if (!File.Exists(InsideDirectory(_kept[i].File)))
+            if (!_files.Exists(InsideDirectory(_kept[i].File)))
             {
                 context.Warn($"CheckpointCallback: the checkpoint keeps '{_kept[i].File}', which is no longer in '{Directory}'; it leaves the kept list.");
                 _kept.RemoveAt(i);
@@ -110,7 +110,7 @@ public sealed partial class CheckpointCallback
         var stale = new List<string>();
         foreach (string file in ReadOwnedFiles(context))
         {
-            if (!keep.Contains(file) && File.Exists(InsideDirectory(file)) && !string.Equals(InsideDirectory(file), context.ResumePath, StringComparison.Ordinal))
+            if (!keep.Contains(file) && _files.Exists(InsideDirectory(file)) && !string.Equals(InsideDirectory(file), context.ResumePath, StringComparison.Ordinal))
             {
                 stale.Add(file);
             }
@@ -122,7 +122,7 @@ public sealed partial class CheckpointCallback
         WriteManifest(_kept, null);
         foreach (string file in stale)
         {
-            AtomicFile.Delete(InsideDirectory(file));
+            _files.Delete(InsideDirectory(file));
             _owned.Remove(file);
         }
 

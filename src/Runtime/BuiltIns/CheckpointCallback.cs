@@ -216,9 +216,13 @@ public sealed partial class CheckpointCallback
 
     private FileNameTemplate Template { get; }
 
+    // The run's file writes (at once, or in the background in order): set when the run starts.
+    private RunFiles _files = RunFiles.Synchronous;
+
     [OnTrainStart]
     private void Start(TrainerContext context)
     {
+        _files = context.Files;
         System.IO.Directory.CreateDirectory(Directory);
         AtomicFile.RemoveStaleTemporaries(Directory, IsOurFileName);
         _metric?.Reset();

@@ -50,9 +50,13 @@ public sealed partial class CsvLogger
     /// <summary>The state key: one logger per file.</summary>
     public string StateKey => "CsvLogger[" + System.IO.Path.GetFileName(Path) + "]";
 
+    // The run's file writes (at once, or in the background in order): set when the run starts.
+    private RunFiles _files = RunFiles.Synchronous;
+
     [OnTrainStart]
     private void Start(TrainerContext context)
     {
+        _files = context.Files;
         _rows.Clear();
         _columns.Clear();
         AtomicFile.RemoveStaleTemporaries(System.IO.Path.GetDirectoryName(Path)!, target => target == System.IO.Path.GetFileName(Path));
@@ -73,7 +77,8 @@ public sealed partial class CsvLogger
         }
 
         _rows.Add(row);
-        AtomicFile.WriteAllText(Path, Render());
+        string text = Render();
+        _files.Write(Path, stream => stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)));
     }
 
     /// <summary>The rows already in the file, by its own header; a resume keeps those of the epochs the checkpoint covers.</summary>

@@ -46,9 +46,13 @@ public sealed partial class JsonTrainingLogger
     /// <summary>Wall-clock time of the last finished run.</summary>
     public TimeSpan TotalTime { get; private set; }
 
+    // The run's file writes (at once, or in the background in order): set when the run starts.
+    private RunFiles _files = RunFiles.Synchronous;
+
     [OnTrainStart]
     private void Start(TrainerContext context)
     {
+        _files = context.Files;
         _startTimestamp = Stopwatch.GetTimestamp();
         _entries.Clear();
         string folder = System.IO.Path.GetDirectoryName(Path)!;
@@ -140,8 +144,8 @@ public sealed partial class JsonTrainingLogger
             $"Training {reason.ToString().ToLowerInvariant()} after {_entries.Count} epoch(s) in {TotalTime.TotalSeconds:F1} s; log: {Path}"));
     }
 
-    private static void Write(string path, JsonNode node) =>
-        AtomicFile.Write(path, stream =>
+    private void Write(string path, JsonNode node) =>
+        _files.Write(path, stream =>
         {
             using var writer = new Utf8JsonWriter(stream, Indented);
             node.WriteTo(writer);

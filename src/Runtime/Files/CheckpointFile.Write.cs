@@ -16,7 +16,7 @@ public sealed partial class CheckpointFile
         var entries = new CheckpointEntries();
         JsonObject manifest = BuildManifest(context, callbacks, entries);
         IModelStateControl? modelState = context.ModelState;
-        AtomicFile.Write(path, stream =>
+        context.Files.Write(path, stream =>
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             ZipArchiveEntry entry = archive.CreateEntry(CheckpointArchive.ManifestEntry, CompressionLevel.Optimal);

@@ -115,6 +115,7 @@ public sealed partial class Trainer
                 }
                 finally
                 {
+                    FinishFiles();
                     _telemetry.End();
                     ReleaseStep();
                 }
@@ -159,6 +160,24 @@ public sealed partial class Trainer
             return new TrainResult(reason, context.StopReason, context.EpochsCompleted, context.GlobalStep, _history, context.Errors);
         }
 
+        /// <summary>The run's end: every file write still pending is done before Fit returns; a failed one fails the run.</summary>
+        private void FinishFiles()
+        {
+            RunFiles files = _context.Files;
+            try
+            {
+                files.Drain();
+            }
+            catch (IOException failure)
+            {
+                _context.DeferFailure(failure);
+            }
+            finally
+            {
+                files.Dispose();
+            }
+        }
+
         private TrainEndReason RunEpochs()
         {
             TrainerContext context = _context;
@@ -171,6 +190,8 @@ public sealed partial class Trainer
 
             for (int epoch = context.EpochsCompleted; epoch < _options.MaxEpochs; epoch++)
             {
+                // A checkpoint or log the background could not write ends the run here at the latest.
+                context.Files.ThrowIfFailed();
                 context.Epoch = epoch;
                 bool validateAtEnd = _validationData is not null && _options.ValidateEveryNSteps == 0 && (epoch + 1) % _options.ValidateEveryNEpochs == 0;
 

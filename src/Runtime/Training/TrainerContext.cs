@@ -51,6 +51,7 @@ public sealed partial class TrainerContext
         _metrics = new MetricsStore();
         TrainLoss = new LossCell();
         ValidationLoss = new LossCell();
+        Files = RunFiles.For(options.WriteFilesInBackground);
         if (metricDirections is not null)
         {
             foreach (KeyValuePair<string, MonitorMode> direction in metricDirections)
@@ -59,6 +60,9 @@ public sealed partial class TrainerContext
             }
         }
     }
+
+    /// <summary>The run's file writes: at once, or in the background in order (<see cref="TrainerOptions.WriteFilesInBackground"/>).</summary>
+    internal RunFiles Files { get; }
 
     /// <summary>The run's name (<see cref="TrainerOptions.RunName"/>, or the default made when the run started).</summary>
     public string RunName { get; }

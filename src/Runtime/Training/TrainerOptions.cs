@@ -42,6 +42,17 @@ public sealed class TrainerOptions
     /// <summary>Use at most this many validation batches per pass (-1: all). Default -1.</summary>
     public int LimitValidationBatches { get; set; } = -1;
 
+    /// <summary>
+    /// Write checkpoints and the JSON and CSV logs on a background thread: what a file holds is
+    /// still taken on the training thread at the moment it is due (the model, the callbacks' state,
+    /// the log), then one background thread writes the files atomically in the order they were due,
+    /// so a kill at any instant leaves a folder a synchronous run could have left. A failed write
+    /// fails the run (at the next file operation, the next epoch's start, or the run's end, which
+    /// waits for every pending write). Costs memory: each pending checkpoint is held until written
+    /// (at most 16 operations wait; then training waits). Default false.
+    /// </summary>
+    public bool WriteFilesInBackground { get; set; }
+
     /// <summary>Where checkpoints requested through <see cref="TrainerContext.RequestCheckpoint"/> go; null: nowhere.</summary>
     public string? CheckpointDirectory { get; set; }
 

@@ -32,12 +32,16 @@ public class CrashResumeTests : IDisposable
         }
     }
 
-    [Fact]
-    public void A_run_killed_at_any_chosen_write_step_resumes_to_the_uninterrupted_final_state()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_run_killed_at_any_chosen_write_step_resumes_to_the_uninterrupted_final_state(bool background)
     {
         string worker = Path.Combine(AppContext.BaseDirectory, "DreamTrainer.CrashWorker.dll");
         Assert.True(File.Exists(worker), worker + " is not next to the tests");
-        var campaign = new CrashCampaign(worker, _root);
+
+        // In the background the same writes happen in the same order, off the training thread.
+        var campaign = new CrashCampaign(worker, _root, background);
         (IReadOnlyList<WriteEvent> events, System.Text.Json.Nodes.JsonObject expected) = campaign.Baseline();
 
         // The uninterrupted run is one worth resuming: early stopping restores an earlier epoch's

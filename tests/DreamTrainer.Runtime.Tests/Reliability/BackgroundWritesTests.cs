@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DreamTrainer.Tests.BuiltIns;
+using Xunit;
+
+namespace DreamTrainer.Tests.Reliability;
+
+/// <summary>
+/// Files written in the background (TrainerOptions.WriteFilesInBackground): the same atomic writes
+/// and deletes as synchronous writing, in the same order, none on the training thread, and a
+/// failed one fails the run. AtomicFile's fault seam is process-wide, so these run alone.
+/// </summary>
+[Collection(nameof(BackgroundWritesTests))]
+[CollectionDefinition(nameof(BackgroundWritesTests), DisableParallelization = true)]
+public sealed class BackgroundWritesTests : IDisposable
+{
+    private static readonly double[] ValidationLosses = { 0.9, 0.7, 0.8, 0.5, 0.6, 0.4 };
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "dt-background-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        AtomicFile.FaultInjection = null;
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Background_writes_are_the_synchronous_writes_in_the_same_order_all_off_the_training_thread()
+    {
+        List<(string Stage, string File, int Thread)> synchronous = Run(background: false, "sync");
+        List<(string Stage, string File, int Thread)> background = Run(background: true, "background");
+
+        Assert.True(synchronous.Count > 30, $"only {synchronous.Count} write steps");
+        Assert.Equal(synchronous.Select(e => (e.Stage, e.File)), background.Select(e => (e.Stage, e.File)));
+        Assert.All(synchronous, e => Assert.Equal(Environment.CurrentManagedThreadId, e.Thread));
+        Assert.All(background, e => Assert.NotEqual(Environment.CurrentManagedThreadId, e.Thread));
+        Assert.Equal(Listing("sync"), Listing("background"));
+    }
+
+    [Fact]
+    public void A_failed_background_write_fails_the_run_naming_the_file_and_nothing_after_it_is_written()
+    {
+        string folder = Path.Combine(_root, "failing");
+        var events = new List<string>();
+        AtomicFile.FaultInjection = (stage, path) =>
+        {
+            if (!path.StartsWith(folder, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            events.Add(stage + " " + Path.GetFileName(path));
+            if (stage == "created" && path.EndsWith("last.ckpt", StringComparison.Ordinal) && events.Count(e => e == "renamed last.ckpt") == 1)
+            {
+                throw new IOException("disk full");
+            }
+        };
+
+        Exception failure = Assert.ThrowsAny<Exception>(() => Fit(folder, background: true));
+
+        string messages = string.Join(" | ", Chain(failure).Select(e => e.Message));
+        Assert.Contains("in the background failed", messages, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(folder, "checkpoints", "last.ckpt"), messages, StringComparison.Ordinal);
+        Assert.Contains("disk full", messages, StringComparison.Ordinal);
+
+        // The writes stopped at the failed one: the folder is in a state the writes reached in order.
+        Assert.Equal("created last.ckpt", events[^1]);
+        Assert.Equal(1, events.Count(e => e == "renamed last.ckpt"));
+    }
+
+    [Fact]
+    public void Fit_returns_only_once_every_file_is_written_however_slow_the_disk()
+    {
+        int expected = Run(background: false, "sync").Count;
+        string folder = Path.Combine(_root, "slow");
+        int steps = 0;
+        AtomicFile.FaultInjection = (stage, path) =>
+        {
+            if (path.StartsWith(folder, StringComparison.Ordinal))
+            {
+                Thread.Sleep(5);
+                Interlocked.Increment(ref steps);
+            }
+        };
+
+        Fit(folder, background: true);
+        int atReturn = Volatile.Read(ref steps);
+
+        Assert.Equal(expected, atReturn);
+        Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    private List<(string Stage, string File, int Thread)> Run(bool background, string name)
+    {
+        string folder = Path.Combine(_root, name);
+        var events = new List<(string, string, int)>();
+        AtomicFile.FaultInjection = (stage, path) =>
+        {
+            if (path.StartsWith(folder, StringComparison.Ordinal))
+            {
+                lock (events)
+                {
+                    events.Add((stage, Path.GetRelativePath(folder, path), Environment.CurrentManagedThreadId));
+                }
+            }
+        };
+        Fit(folder, background);
+        AtomicFile.FaultInjection = null;
+        return events;
+    }
+
+    private static void Fit(string folder, bool background)
+    {
+        var callbacks = new CallbackCollection
+        {
+            new CheckpointCallback(Path.Combine(folder, "checkpoints"), "val_loss", saveTopK: 2, fileNameTemplate: "epoch={epoch:D2}-val_loss={val_loss:F2}"),
+            new JsonTrainingLogger(Path.Combine(folder, "training_log.json")),
+            new CsvLogger(Path.Combine(folder, "training_log.csv")),
+        };
+        var options = new TrainerOptions { MaxEpochs = ValidationLosses.Length, WriteFilesInBackground = background, CheckpointDirectory = Path.Combine(folder, "requested") };
+        var requests = new LambdaCallback { OnTrainEpochEnd = (context, epoch, _) => context.RequestCheckpoint() };
+        callbacks.Add(requests);
+        new Trainer(options, callbacks).Fit(new ScriptedModule(ValidationLosses), new[] { 1, 2, 3 }, new[] { 1 });
+    }
+
+    private string[] Listing(string name)
+    {
+        string folder = Path.Combine(_root, name);
+        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (Exception inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
