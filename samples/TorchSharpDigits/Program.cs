@@ -30,7 +30,8 @@ var callbacks = new CallbackCollection
     new CheckpointCallback(Path.Combine(directory, "checkpoints"), monitor: "val_loss", saveTopK: 2),
     new JsonTrainingLogger(logPath, output),
 };
-TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = epochs }, callbacks)
+// Checkpoints and the log are written on a background thread, in order and atomically; what they hold is taken here, on the training thread.
+TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = epochs, WriteFilesInBackground = true }, callbacks)
     .Fit(module, new DigitsLoader(train, 32, shuffleSeed: 1, processGroup: group), new DigitsLoader(validation, 128, processGroup: group));
 if (group is not { Rank: not 0 })
 {

@@ -37,6 +37,35 @@ public abstract partial class TorchSharpModule<TBatch>
     }
 
     /// <inheritdoc/>
+    /// <remarks>The snapshot's weights in the format of <see cref="Save"/>, without optimizer state; the model is not touched.</remarks>
+    public void SaveSnapshot(object snapshot, Stream destination)
+    {
+        var weights = snapshot as WeightsSnapshot ?? throw new ArgumentException("The snapshot was not made by this module.", nameof(snapshot));
+        TorchState.Write(destination, weights.Tensors, optimizer: null);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Reads the weights into new tensors on the module's device, checked against the model's names, types and shapes; the model is not touched.</remarks>
+    public object LoadSnapshot(Stream source)
+    {
+        using (NewDisposeScope())
+        {
+            Dictionary<string, Tensor> host = TorchState.ReadWeights(source, Model.state_dict());
+            var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, Tensor> entry in host)
+            {
+                copy[entry.Key] = entry.Value.to(Device).DetachFromDisposeScope();
+                if (!ReferenceEquals(copy[entry.Key], entry.Value))
+                {
+                    entry.Value.Dispose();
+                }
+            }
+
+            return new WeightsSnapshot(copy);
+        }
+    }
+
+    /// <inheritdoc/>
     public object CreateSnapshot()
     {
         var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);

@@ -31,7 +31,7 @@ internal static class TorchState
     private static readonly byte[] Magic = "DTTORCH1"u8.ToArray();
 
     /// <summary>Writes the state dict and the optimizer's state; <paramref name="destination"/> stays open.</summary>
-    public static void Write(Stream destination, IReadOnlyDictionary<string, Tensor> stateDict, Optimizer optimizer)
+    public static void Write(Stream destination, IReadOnlyDictionary<string, Tensor> stateDict, Optimizer? optimizer)
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
@@ -59,17 +59,54 @@ internal static class TorchState
         writer.Flush();
     }
 
+    /// <summary>
+    /// Reads weights written by <see cref="Write"/> without an optimizer (a snapshot) into new host
+    /// tensors shaped as the module's: the module is not touched. The caller owns the tensors.
+    /// </summary>
+    public static Dictionary<string, Tensor> ReadWeights(Stream source, IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var counted = new CountingStream(source, checked((9 * Bytes(stateDict)) + (1 << 20)));
+        using var reader = new BoundedBinaryReader(counted);
+        var staged = new List<(Tensor Target, Tensor Value)>(stateDict.Count);
+        try
+        {
+            ReadHeader(reader);
+            ReadModel(reader, stateDict, staged);
+            if (reader.ReadBoolean())
+            {
+                throw new InvalidDataException("it holds optimizer state, which weights alone (a snapshot) do not.");
+            }
+
+            if (counted.ReadByte() != -1)
+            {
+                throw new InvalidDataException("it has bytes after its end.");
+            }
+        }
+        catch
+        {
+            foreach ((_, Tensor value) in staged)
+            {
+                value.Dispose();
+            }
+
+            throw;
+        }
+
+        var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, Tensor> entry in stateDict)
+        {
+            weights[entry.Key] = staged.Find(s => ReferenceEquals(s.Target, entry.Value)).Value;
+        }
+
+        return weights;
+    }
+
     /// <summary>Reads state written by <see cref="Write"/> into the module's tensors and optimizer, all or nothing.</summary>
     public static void Read(Stream source, IReadOnlyDictionary<string, Tensor> stateDict, Optimizer optimizer, Device device)
     {
         ArgumentNullException.ThrowIfNull(source);
-        long modelBytes = 0;
-        foreach (Tensor tensor in stateDict.Values)
-        {
-            modelBytes += tensor.NumberOfElements * tensor.ElementSize;
-        }
-
-        var counted = new CountingStream(source, checked((9 * modelBytes) + (1 << 20)));
+        var counted = new CountingStream(source, checked((9 * Bytes(stateDict)) + (1 << 20)));
         using var reader = new BoundedBinaryReader(counted);
         var staged = new List<(Tensor Target, Tensor Value)>(stateDict.Count);
         try
@@ -104,6 +141,17 @@ internal static class TorchState
                 value.Dispose();
             }
         }
+    }
+
+    private static long Bytes(IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        long bytes = 0;
+        foreach (Tensor tensor in stateDict.Values)
+        {
+            bytes += tensor.NumberOfElements * tensor.ElementSize;
+        }
+
+        return bytes;
     }
 
     private static void ReadHeader(BinaryReader reader)

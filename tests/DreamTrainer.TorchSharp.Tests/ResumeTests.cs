@@ -73,4 +73,63 @@ public sealed class ResumeTests : IDisposable
         other.Save(loaded);
         Assert.Equal(saved.ToArray(), loaded.ToArray());
     }
+
+    [Fact]
+    public void With_early_stopping_keeping_the_best_weights_a_resumed_run_restores_the_same_best_weights()
+    {
+        // Watching the training loss for a maximum makes the first epoch the best: from then on the
+        // best weights are not the current ones, so the checkpoint keeps them apart (SaveSnapshot),
+        // the resume reads them back (LoadSnapshot), and the stop after two epochs restores them.
+        float[] uninterrupted;
+        using (var module = new TestNet(Factory("SGD")))
+        {
+            TrainResult result = new Trainer(new TrainerOptions { MaxEpochs = 5 }, new CallbackCollection { Stopping() }).Fit(module, TestNet.Loader(320));
+            Assert.Equal(TrainEndReason.Stopped, result.Reason);
+            uninterrupted = module.Weights();
+        }
+
+        string folder = Path.Combine(_directory, "best");
+        using (var first = new TestNet(Factory("SGD")))
+        {
+            new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { Stopping(), new CheckpointCallback(folder, monitor: null) }).Fit(first, TestNet.Loader(320));
+        }
+
+        using var resumed = new TestNet(Factory("SGD"), seed: 99);
+        TrainResult resumedResult = new Trainer(new TrainerOptions { MaxEpochs = 5 }, new CallbackCollection { Stopping(), new CheckpointCallback(folder, monitor: null) })
+            .Resume(Path.Combine(folder, "last.ckpt"), resumed, TestNet.Loader(320));
+
+        Assert.Equal(TrainEndReason.Stopped, resumedResult.Reason);
+        Assert.Equal(uninterrupted, resumed.Weights());
+
+        static EarlyStoppingCallback Stopping() => new(monitor: "loss", mode: MonitorMode.Max, patience: 2, restoreBestWeights: true);
+    }
+
+    [Fact]
+    public void A_snapshot_round_trips_through_its_stream_without_touching_the_model_and_a_foreign_one_is_refused()
+    {
+        using var module = new TestNet(Factory("Adam"));
+        new Trainer(new TrainerOptions { MaxEpochs = 1 }).Fit(module, TestNet.Loader(64));
+        using var snapshot = (WeightsSnapshot)module.CreateSnapshot();
+        new Trainer(new TrainerOptions { MaxEpochs = 1 }).Fit(module, TestNet.Loader(64));
+        float[] current = module.Weights();
+        using var stream = new MemoryStream();
+
+        module.SaveSnapshot(snapshot, stream);
+        stream.Position = 0;
+        using var loaded = (WeightsSnapshot)module.LoadSnapshot(stream);
+
+        Assert.Equal(current, module.Weights());
+        module.Restore(loaded);
+        using var expected = new TestNet(Factory("Adam"));
+        expected.Restore(snapshot);
+        Assert.Equal(expected.Weights(), module.Weights());
+
+        using var full = new MemoryStream();
+        module.Save(full);
+        full.Position = 0;
+        var refused = Assert.Throws<InvalidDataException>(() => module.LoadSnapshot(full));
+        Assert.Contains("optimizer state", refused.Message, StringComparison.Ordinal);
+        var truncated = new MemoryStream(stream.ToArray()[..100]);
+        Assert.ThrowsAny<Exception>(() => module.LoadSnapshot(truncated));
+    }
 }
