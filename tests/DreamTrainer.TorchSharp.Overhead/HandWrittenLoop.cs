@@ -29,6 +29,10 @@ internal static class HandWrittenLoop
         using Tensor images = tensor(data.Pixels, new long[] { data.Count, DigitsData.Features }).to(device);
         using Tensor labels = tensor(Array.ConvertAll(data.Labels, label => (long)label)).to(device);
         double lastValidationLoss = double.NaN;
+
+        // Batch sizes as TorchSharp scalars, made once (as the adapter keeps its own).
+        var weights = new System.Collections.Generic.Dictionary<int, Scalar>();
+        Scalar Weight(int size) => weights.TryGetValue(size, out Scalar? scalar) ? scalar : weights[size] = size;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             double rate = epoch < 3 ? 0.05 * (epoch + 1) / 3 : 0.05 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (epoch - 3.0) / (epochs - 3))));
@@ -50,7 +54,7 @@ internal static class HandWrittenLoop
                     Tensor loss = nn.functional.cross_entropy(network.call(images.index_select(0, index)), labels.index_select(0, index));
                     loss.backward();
                     optimizer.step();
-                    trainSum.add_(loss.detach(), batch.Indices.Count);
+                    trainSum.add_(loss.detach(), Weight(batch.Indices.Count));
                     trainCount += batch.Indices.Count;
                 }
             }
@@ -69,13 +73,18 @@ internal static class HandWrittenLoop
                     Tensor index = Indices(batch, device);
                     Tensor labelsOfBatch = labels.index_select(0, index);
                     Tensor logits = network.call(images.index_select(0, index));
-                    validationSum.add_(nn.functional.cross_entropy(logits, labelsOfBatch), batch.Indices.Count);
+                    validationSum.add_(nn.functional.cross_entropy(logits, labelsOfBatch), Weight(batch.Indices.Count));
                     accuracy += logits.argmax(1).eq(labelsOfBatch).to_type(ScalarType.Float64).mean().item<double>() * batch.Indices.Count;
                     validationCount += batch.Indices.Count;
                 }
             }
 
             lastValidationLoss = validationSum.item<double>() / validationCount;
+        }
+
+        foreach (Scalar scalar in weights.Values)
+        {
+            scalar.Dispose();
         }
 
         return lastValidationLoss;

@@ -16,29 +16,61 @@ public sealed partial class CheckpointFile
         var entries = new CheckpointEntries();
         JsonObject manifest = BuildManifest(context, callbacks, entries);
         IModelStateControl? modelState = context.ModelState;
-        context.Files.Write(path, stream =>
+        RunFiles files = context.Files;
+        if (!files.InBackground)
         {
-            using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            ZipArchiveEntry entry = archive.CreateEntry(CheckpointArchive.ManifestEntry, CompressionLevel.Optimal);
-            using (Stream manifestStream = entry.Open())
-            using (var writer = new Utf8JsonWriter(manifestStream, JsonText.Indented))
-            {
-                manifest.WriteTo(writer);
-            }
-
             // The engine writes straight into the archive: a large model is never held in memory twice.
-            if (modelState is not null)
-            {
-                using Stream modelStream = archive.CreateEntry(CheckpointArchive.ModelEntry, CompressionLevel.Fastest).Open();
-                modelState.Save(modelStream);
-            }
+            files.Write(path, stream => Assemble(stream, manifestStream => WriteManifest(manifestStream, manifest), modelState is null ? null : modelState.Save, entries.Pending));
+            return;
+        }
 
-            foreach ((string name, Action<Stream> write) in entries.Pending)
-            {
-                using Stream snapshotStream = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
-                write(snapshotStream);
-            }
-        });
+        // In the background: the state is taken now (the engine's Save on this thread, where its
+        // tensors live), the archive is compressed and written on the background thread.
+        Action<Stream>? model = modelState is null ? null : Taken(modelState.Save);
+        var taken = new List<(string Name, Action<Stream> Write)>(entries.Pending.Count);
+        foreach ((string name, Action<Stream> write) in entries.Pending)
+        {
+            taken.Add((name, Taken(write)));
+        }
+
+        Action<Stream> takenManifest = Taken(manifestStream => WriteManifest(manifestStream, manifest));
+        files.WriteLater(path, stream => Assemble(stream, takenManifest, model, taken));
+    }
+
+    private static void WriteManifest(Stream stream, JsonObject manifest)
+    {
+        using var writer = new Utf8JsonWriter(stream, JsonText.Indented);
+        manifest.WriteTo(writer);
+    }
+
+    /// <summary>Runs <paramref name="write"/> now into memory; the result copies those bytes.</summary>
+    private static Action<Stream> Taken(Action<Stream> write)
+    {
+        var bytes = new MemoryStream();
+        write(bytes);
+        return stream => bytes.WriteTo(stream);
+    }
+
+    /// <summary>The archive: the manifest, the model, the callbacks' snapshot entries.</summary>
+    private static void Assemble(Stream stream, Action<Stream> manifest, Action<Stream>? model, IReadOnlyList<(string Name, Action<Stream> Write)> entries)
+    {
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        using (Stream manifestStream = archive.CreateEntry(CheckpointArchive.ManifestEntry, CompressionLevel.Optimal).Open())
+        {
+            manifest(manifestStream);
+        }
+
+        if (model is not null)
+        {
+            using Stream modelStream = archive.CreateEntry(CheckpointArchive.ModelEntry, CompressionLevel.Fastest).Open();
+            model(modelStream);
+        }
+
+        foreach ((string name, Action<Stream> write) in entries)
+        {
+            using Stream snapshotStream = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
+            write(snapshotStream);
+        }
     }
 
     private static JsonObject BuildManifest(TrainerContext context, ICallbackDispatcher callbacks, CheckpointEntries entries)

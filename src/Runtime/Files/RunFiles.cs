@@ -61,7 +61,24 @@ internal sealed class RunFiles : IDisposable
         ThrowIfFailed();
         var snapshot = new MemoryStream();
         write(snapshot);
-        Enqueue(new Operation(Path.GetFullPath(path), snapshot));
+        Enqueue(new Operation(Path.GetFullPath(path), snapshot, null));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="path"/> atomically with <paramref name="write"/>, which in the background
+    /// runs on the background thread: it must use only data taken already (a snapshot), so the
+    /// expensive part of producing the bytes (compression) is off the training thread too.
+    /// </summary>
+    public void WriteLater(string path, Action<Stream> write)
+    {
+        if (_queue is null)
+        {
+            AtomicFile.Write(path, write);
+            return;
+        }
+
+        ThrowIfFailed();
+        Enqueue(new Operation(Path.GetFullPath(path), null, write));
     }
 
     /// <summary>Deletes <paramref name="path"/> (no error when it is gone), after the operations asked for before.</summary>
@@ -74,7 +91,7 @@ internal sealed class RunFiles : IDisposable
         }
 
         ThrowIfFailed();
-        Enqueue(new Operation(Path.GetFullPath(path), null));
+        Enqueue(new Operation(Path.GetFullPath(path), null, null));
     }
 
     /// <summary>Whether <paramref name="path"/> exists once the pending operations are done.</summary>
@@ -137,7 +154,7 @@ internal sealed class RunFiles : IDisposable
         lock (_gate)
         {
             _pending.TryGetValue(operation.Path, out var state);
-            _pending[operation.Path] = (operation.Content is not null, state.Pending + 1);
+            _pending[operation.Path] = (!operation.IsDelete, state.Pending + 1);
             _outstanding++;
             if (_worker is null)
             {
@@ -162,6 +179,10 @@ internal sealed class RunFiles : IDisposable
                     {
                         AtomicFile.Write(operation.Path, stream => content.WriteTo(stream));
                     }
+                    else if (operation.Writer is { } writer)
+                    {
+                        AtomicFile.Write(operation.Path, writer);
+                    }
                     else
                     {
                         AtomicFile.Delete(operation.Path);
@@ -169,7 +190,7 @@ internal sealed class RunFiles : IDisposable
                 }
                 catch (Exception failure)
                 {
-                    Volatile.Write(ref _failure, new IOException($"{(operation.Content is null ? "Deleting" : "Writing")} '{operation.Path}' failed: {failure.Message}", failure));
+                    Volatile.Write(ref _failure, new IOException($"{(operation.IsDelete ? "Deleting" : "Writing")} '{operation.Path}' failed: {failure.Message}", failure));
                 }
             }
 
@@ -191,6 +212,9 @@ internal sealed class RunFiles : IDisposable
         }
     }
 
-    /// <summary>A write (its content) or a delete (no content) of one file.</summary>
-    private sealed record Operation(string Path, MemoryStream? Content);
+    /// <summary>A write (its content, or what writes it from a snapshot) or a delete (neither) of one file.</summary>
+    private sealed record Operation(string Path, MemoryStream? Content, Action<Stream>? Writer)
+    {
+        public bool IsDelete => Content is null && Writer is null;
+    }
 }
