@@ -14,9 +14,10 @@ namespace DreamTrainer;
 /// window is one batch. With accumulation over N batches, backward runs every batch with
 /// <c>lossScale = 1/N</c> and adds into the gradients, which are cleared only before the first batch
 /// of a window and applied after its last.</para>
-/// <para>TorchSharp: <c>Forward</c> runs the model and the loss inside a dispose scope the module
-/// keeps open until the next <c>Forward</c>, so the loss (read lazily through
-/// <see cref="IDeferredScalar"/>) and the graph survive until backward and the batch-end hooks.</para>
+/// <para>TorchSharp (<c>DreamTrainer.TorchSharp</c>): <c>Forward</c> runs the model and the loss in a
+/// dispose scope of its own and keeps only the loss tensor past it (the autograd graph holds what
+/// backward needs natively); the loss is back-propagated and freed by <c>Backward</c>, and a detached
+/// copy stays for <see cref="IDeferredScalar"/> until the next step.</para>
 /// </remarks>
 /// <typeparam name="TBatch">The batch type.</typeparam>
 public interface IPhasedTrainingStep<in TBatch>

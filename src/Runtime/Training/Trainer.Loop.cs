@@ -44,6 +44,7 @@ public sealed partial class Trainer
             _running = _callbacks.Callbacks;
             _phased = module.PhasedStep;
             PrepareBindings();
+            _batchesPerEpoch = PrepareSteps(trainData);
         }
 
         public TrainResult Run(CheckpointFile? resumeFrom, bool continueStoppedRun)
@@ -280,6 +281,8 @@ public sealed partial class Trainer
             int done = continuing ? progress.BatchesDone : 0;
             TrainEndReason? ended = null;
             bool agreedToEnd = false;
+            bool ranOut = true;
+            _windowOpen = false;
             if (continuing && done > 0)
             {
                 // Finish what followed the last batch the checkpoint covers, as the interrupted run would have
@@ -299,6 +302,7 @@ public sealed partial class Trainer
             {
                 if ((limit >= 0 && batchIndex >= limit) || done == int.MaxValue)
                 {
+                    ranOut = done != int.MaxValue;
                     break;
                 }
 
@@ -338,7 +342,7 @@ public sealed partial class Trainer
 
                 _dispatching = -1;
                 _metrics.BeginStep();
-                StepResult result = TrainingStep(batch, batchIndex, step);
+                StepResult result = TrainingStep(batch, batchIndex, step, IsLastOfEpoch(batchIndex, step));
                 int weight = Math.Max(1, result.BatchSize);
                 _metrics.SetStepWeight(weight);
                 loss.Set(result);
@@ -369,8 +373,14 @@ public sealed partial class Trainer
 
                 if (EndsAfterStep(ended))
                 {
+                    ranOut = false;
                     break;
                 }
+            }
+
+            if (ranOut && !agreedToEnd && done != int.MaxValue)
+            {
+                FinishWindow(batchIndex);
             }
 
             if (_ranks is not null && !agreedToEnd)

@@ -36,6 +36,27 @@ public sealed class TrainerOptions
     /// </summary>
     public int ValidateEveryNSteps { get; set; }
 
+    /// <summary>
+    /// Accumulate the gradients of this many batches into one optimizer step (Lightning's
+    /// <c>accumulate_grad_batches</c>): each batch back-propagates its loss divided by N, the
+    /// gradients are cleared before the first batch of each window of N batches of an epoch and
+    /// applied after its last, and the epoch's last batch always steps. At least 1; above 1 the
+    /// module must run its step in phases (<see cref="IPhasedTrainingStep{TBatch}"/>). Steps and
+    /// <see cref="MaxSteps"/> still count batches. Default 1.
+    /// </summary>
+    public int AccumulateGradBatches { get; set; } = 1;
+
+    /// <summary>
+    /// Clip the gradients before every optimizer step, after the <c>OnBeforeOptimizerStep</c> hooks
+    /// (Lightning's <c>gradient_clip_val</c>): by total 2-norm or by value, as
+    /// <see cref="GradientClipAlgorithm"/> says. 0: off. Finite and 0 or more; above 0 the module must
+    /// expose its gradients (<see cref="IPhasedTrainingStep{TBatch}.Gradients"/>). Default 0.
+    /// </summary>
+    public double GradientClipValue { get; set; }
+
+    /// <summary>How <see cref="GradientClipValue"/> clips. Default <see cref="DreamTrainer.GradientClipAlgorithm.Norm"/>.</summary>
+    public GradientClipAlgorithm GradientClipAlgorithm { get; set; } = GradientClipAlgorithm.Norm;
+
     /// <summary>Use at most this many training batches per epoch (-1: all). Default -1.</summary>
     public int LimitTrainBatches { get; set; } = -1;
 
@@ -114,6 +135,21 @@ public sealed class TrainerOptions
             throw new ArgumentException(
                 $"ValidateEveryNSteps ({ValidateEveryNSteps}) and ValidateEveryNEpochs ({ValidateEveryNEpochs}) cannot both be set: validate by steps or by epochs.",
                 nameof(ValidateEveryNSteps));
+        }
+
+        if (AccumulateGradBatches < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AccumulateGradBatches), AccumulateGradBatches, $"AccumulateGradBatches must be at least 1; it was {AccumulateGradBatches}.");
+        }
+
+        if (!double.IsFinite(GradientClipValue) || GradientClipValue < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GradientClipValue), GradientClipValue, $"GradientClipValue must be finite and 0 (off) or more; it was {GradientClipValue}.");
+        }
+
+        if (!Enum.IsDefined(GradientClipAlgorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GradientClipAlgorithm), GradientClipAlgorithm, $"GradientClipAlgorithm must be Norm or Value; it was {(int)GradientClipAlgorithm}.");
         }
 
         if (LimitTrainBatches == 0 || LimitTrainBatches < -1)
