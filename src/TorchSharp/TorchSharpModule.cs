@@ -24,13 +24,16 @@ namespace DreamTrainer.TorchSharp;
 /// mode and calls <c>eval()</c>, and the first training step after it puts the recorded modes back.
 /// </remarks>
 /// <typeparam name="TBatch">The batch type your data yields.</typeparam>
-public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, ILearningRateControl, IModelStateControl, ITrainingDiagnostics, IDisposable
+public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>, IPhasedTrainingStep<TBatch>, ILearningRateControl, IModelStateControl, ITrainingDiagnostics, IDisposable
 {
     private readonly optim.ILearningRateController[] _groups;
     private readonly DeferredLoss _trainLoss = new();
     private readonly DeferredLoss _validationLoss = new();
     private readonly HostGradientAllReduce? _gradients;
     private readonly ModuleModes _modes = new();
+    private TorchGradients? _gradientControl;
+    private Tensor? _pendingLoss;
+    private int _pendingSamples;
 
     /// <summary>
     /// Moves <paramref name="model"/> to <paramref name="device"/>, then builds its optimizer there
@@ -120,32 +123,20 @@ public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>
     protected virtual int BatchSize(TBatch batch) => 1;
 
     /// <inheritdoc/>
+    /// <remarks>The phases in Lightning's order, one after the other: <see cref="Forward"/>, <see cref="ZeroGrad"/>, <see cref="Backward"/>, <see cref="OptimizerStep"/>.</remarks>
     public StepResult TrainingStep(TBatch batch, TrainerContext context)
     {
-        _modes.LeaveEvaluation(Model);
-        using (NewDisposeScope())
-        {
-            TorchOptimizer.zero_grad();
-            Tensor loss = ComputeLoss(batch, context, training: true);
-            if (_gradients is not null)
-            {
-                _gradients.Backward(loss, BatchSize(batch));
-            }
-            else
-            {
-                loss.backward();
-            }
-
-            TorchOptimizer.step();
-            _trainLoss.Hold(loss);
-        }
-
-        return new StepResult(_trainLoss, BatchSize(batch));
+        StepResult result = Forward(batch, context);
+        ZeroGrad();
+        Backward(1.0);
+        OptimizerStep();
+        return result;
     }
 
     /// <inheritdoc/>
     public StepResult ValidationStep(TBatch batch, TrainerContext context)
     {
+        ReleasePendingLoss();
         _modes.EnterEvaluation(Model);
         using (NewDisposeScope())
         using (no_grad())
@@ -192,6 +183,7 @@ public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>
     {
         if (disposing)
         {
+            ReleasePendingLoss();
             _trainLoss.Dispose();
             _validationLoss.Dispose();
             _gradients?.Dispose();
@@ -223,6 +215,7 @@ public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>
         }
 
         IProcessGroup group = processGroup ?? SingleProcessGroup.Instance;
+        _gradientControl = new TorchGradients(Model);
         return (groups, group, group.WorldSize > 1 ? new HostGradientAllReduce(Model, group) : null);
     }
 }
