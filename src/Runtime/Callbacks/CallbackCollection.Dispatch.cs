@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using static DreamTrainer.HookInvokers;
 
 namespace DreamTrainer;
@@ -8,11 +7,12 @@ namespace DreamTrainer;
 // compiles the loop once per hook with the invoker's call inlined. The invoker travels by value and holds no
 // field a hook takes by reference: once its address escapes, its fields are re-read from the stack
 // on every call (measured 2.5x slower passed by `in`, and 30% slower on dense tables holding the
-// step output). Tables without an isolated callback take
-// the fast path: no exception handler (a handler would keep the JIT from inlining the dispatch), and
-// a propagate-policy failure passes to the trainer, which names the callback from RunningCallback.
+// step output). Tables without an isolated callback take the fast path: no handler per call, and a
+// propagate-policy failure passes to the trainer, which names the callback from RunningCallback.
 // Tables with an isolated callback, and OnException / OnTrainEnd (which must reach every callback),
-// handle each failure in place.
+// handle each failure in place, in the same method: with the handlers elsewhere (a call) the JIT
+// keeps the hook's arguments in the registers the fast loop needs and spills the loop's index
+// instead, which cost 0.4 ns a callback (all 10 of 10: 11.2 against 7.5 ns; docs/performance.md).
 public sealed partial class CallbackCollection
 {
     // What the loop passes hooks that have no step output.
@@ -36,7 +36,7 @@ public sealed partial class CallbackCollection
     public void OnTrainEpochEnd(TrainerContext context, int epoch, MetricsView metrics) => Dispatch(Hook.TrainEpochEnd, context, new TrainEpochEnd(epoch, metrics));
 
     /// <inheritdoc/>
-    public void OnTrainEnd(TrainerContext context, TrainEndReason reason) => DispatchToEach(_tables[(int)Hook.TrainEnd], Hook.TrainEnd, context, new TrainEnd(reason), in NoOutput);
+    public void OnTrainEnd(TrainerContext context, TrainEndReason reason) => Dispatch(Hook.TrainEnd, context, new TrainEnd(reason));
 
     /// <inheritdoc/>
     public void OnValidationStart(TrainerContext context) => Dispatch(Hook.ValidationStart, context, default(ValidationStart));
@@ -61,7 +61,7 @@ public sealed partial class CallbackCollection
 
     /// <inheritdoc/>
     public void OnException(TrainerContext context, Exception exception) =>
-        DispatchToEach(_tables[(int)Hook.Exception], Hook.Exception, context, new ExceptionHook(exception), in NoOutput);
+        Dispatch(Hook.Exception, context, new ExceptionHook(exception));
 
     /// <inheritdoc/>
     public void OnSaveState(TrainerContext context, CallbackStateWriter writer)
@@ -98,38 +98,29 @@ public sealed partial class CallbackCollection
         where TInvoker : struct, IHookInvoker => Dispatch(hook, context, invoker, in NoOutput);
 
     /// <summary>
-    /// The dispatch shape every hook shares: its table's callbacks in order, the running one recorded.
-    /// Inlined into each hook method (the handler path stays a call): as a separate method it
-    /// measured 5.7 ns against 2.9 ns for 2 callbacks of 10, and 13.3 against 11.3 ns for all 10
-    /// (docs/performance.md).
+    /// The dispatch shape every hook shares: its table's callbacks in order, the running one recorded;
+    /// a handler per call when the table asks for one. One call from each hook method (the JIT does
+    /// not inline a method with handlers): 3.5 ns for 2 callbacks of 10 and 7.5 ns for all 10, as
+    /// the sixteen hand-written loops before it (docs/performance.md).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Dispatch<TInvoker>(Hook hook, TrainerContext context, TInvoker invoker, in StepOutput output)
         where TInvoker : struct, IHookInvoker
     {
         DispatchTable table = _tables[(int)hook];
-        if (table.HandlesFailures)
+        if (!table.HandlesFailures)
         {
-            DispatchToEach(table, hook, context, invoker, in output);
+            ICallback[] callbacks = table.Callbacks;
+            _runningHook = (int)hook;
+            for (int i = 0; i < callbacks.Length; i++)
+            {
+                table.Running = i;
+                invoker.Invoke(callbacks[i], context, in output);
+            }
+
+            table.Running = -1;
             return;
         }
 
-        ICallback[] callbacks = table.Callbacks;
-        _runningHook = (int)hook;
-        for (int i = 0; i < callbacks.Length; i++)
-        {
-            table.Running = i;
-            invoker.Invoke(callbacks[i], context, in output);
-        }
-
-        table.Running = -1;
-    }
-
-    /// <summary>The same loop with a handler per call: isolated callbacks, and hooks that must reach every callback.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DispatchToEach<TInvoker>(DispatchTable table, Hook hook, TrainerContext context, TInvoker invoker, in StepOutput output)
-        where TInvoker : struct, IHookInvoker
-    {
         foreach (ICallback callback in table.Callbacks)
         {
             try

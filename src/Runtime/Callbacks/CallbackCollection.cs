@@ -331,7 +331,8 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
                 isolates |= table[i].ErrorPolicy == CallbackErrorPolicy.Isolate;
             }
 
-            tables[hook] = new DispatchTable(table, isolates);
+            // OnException and OnTrainEnd reach every callback whatever one of them throws.
+            tables[hook] = new DispatchTable(table, isolates || (Hook)hook is Hook.Exception or Hook.TrainEnd);
         }
 
         return tables;
@@ -348,7 +349,7 @@ public sealed partial class CallbackCollection : ICallbackDispatcher, IReadOnlyL
 
         public ICallback[] Callbacks { get; }
 
-        /// <summary>True when a callback here is isolated, so every call needs its own handler.</summary>
+        /// <summary>True when every call needs its own handler: a callback here is isolated, or the hook must reach every callback.</summary>
         public bool HandlesFailures { get; }
 
         /// <summary>The index of the callback running; reset to -1 when the dispatch completes, so it stays set only after a failure.</summary>
