@@ -8,9 +8,19 @@ using System.Text.Json.Nodes;
 
 namespace DreamTrainer.CrashWorker;
 
-/// <summary>A write step of a run: its number (from 1), the step (<c>created</c>, <c>partial</c>, <c>written</c>, <c>renamed</c>, <c>deleted</c>) and the file, relative to the run's folder.</summary>
-public sealed record WriteEvent(int Number, string Stage, string File)
+/// <summary>
+/// A write step of a run: its number (from 1), the step (<c>created</c>, <c>partial</c>,
+/// <c>written</c>, <c>renamed</c>, <c>deleted</c>), the file, relative to the run's folder, and how
+/// many times that step of that file has happened so far (from 1). A kill point is found by the
+/// last three (<see cref="Key"/>), not by the number: with files written in the background a group's
+/// temporary files are all written before the first of them is renamed, so the numbering depends on
+/// how the writes are grouped, the steps of one file do not.
+/// </summary>
+public sealed record WriteEvent(int Number, string Stage, string File, int Occurrence)
 {
+    /// <summary>What identifies the step in any run: the stage, the file, the occurrence.</summary>
+    public string Key => string.Create(CultureInfo.InvariantCulture, $"{Stage} {File} ({Occurrence})");
+
     /// <summary>The kind of file: top-k checkpoint, last, manifest, requested checkpoint, JSON log, summary, CSV log.</summary>
     public string Kind => File switch
     {
@@ -23,7 +33,7 @@ public sealed record WriteEvent(int Number, string Stage, string File)
         _ => "csv-log",
     };
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"#{Number} {Stage} {File}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"#{Number} {Key}");
 }
 
 /// <summary>What happened at one kill point.</summary>
@@ -80,7 +90,8 @@ public sealed class CrashCampaign
             string[] parts = line.Trim().Split(' ', 4);
             if (parts.Length == 4 && parts[0] == "EVENT")
             {
-                events.Add(new WriteEvent(int.Parse(parts[1], CultureInfo.InvariantCulture), parts[2], parts[3]));
+                string stage = parts[2], file = parts[3];
+                events.Add(new WriteEvent(int.Parse(parts[1], CultureInfo.InvariantCulture), stage, file, events.Count(e => e.Stage == stage && e.File == file) + 1));
             }
         }
 
@@ -141,7 +152,7 @@ public sealed class CrashCampaign
 
     private void KillAt(string folder, WriteEvent point)
     {
-        using Process process = Start(folder, "--pause-at", point.Number.ToString(CultureInfo.InvariantCulture));
+        using Process process = Start(folder, "--pause-at", point.Stage, point.File, point.Occurrence.ToString(CultureInfo.InvariantCulture));
         string? line;
         var seen = new List<string>();
         while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("PAUSED", StringComparison.Ordinal))
@@ -155,7 +166,7 @@ public sealed class CrashCampaign
             throw new InvalidOperationException($"The worker ended before {point} (exit {process.ExitCode}):\n{string.Join('\n', seen)}\n{process.StandardError.ReadToEnd()}");
         }
 
-        if (line != "PAUSED " + point)
+        if (!line.EndsWith(" " + point.Key, StringComparison.Ordinal))
         {
             process.Kill();
             throw new InvalidOperationException($"The worker paused at '{line}', not at '{point}': the run is not deterministic.");

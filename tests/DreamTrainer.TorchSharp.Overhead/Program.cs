@@ -28,6 +28,10 @@ DigitsData data = DigitsData.Load();
 var train = new DigitsLoader(trainIndices, 32, shuffleSeed: 1);
 var validation = new DigitsLoader(validationIndices, 128);
 
+// --callbacks progress,early-stopping,checkpoints,json-log (default: all) measures some of them alone.
+int callbacksAt = Array.IndexOf(args, "--callbacks");
+string[] chosen = callbacksAt >= 0 && callbacksAt + 1 < args.Length ? args[callbacksAt + 1].Split(',') : new[] { "progress", "early-stopping", "checkpoints", "json-log" };
+
 var variants = new (string Name, Func<int, double> Run)[]
 {
     ("hand-written TorchSharp loop", _ => HandWrittenLoop.Run(data, train, validation, epochs, device)),
@@ -36,14 +40,23 @@ var variants = new (string Name, Func<int, double> Run)[]
     ("the same, files written on the training thread", round => Fit(SampleCallbacks(round), background: false)),
 };
 
-CallbackCollection SampleCallbacks(int round) => new()
+CallbackCollection SampleCallbacks(int round)
+{
+    var callbacks = new CallbackCollection { Scheduler() };
+    foreach (string name in chosen)
     {
-        new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false),
-        Scheduler(),
-        new EarlyStoppingCallback(monitor: "val_loss", patience: epochs, minDelta: 1e-4, restoreBestWeights: true, output: TextWriter.Null),
-        new CheckpointCallback(Path.Combine(directory, $"checkpoints-{round}"), monitor: "val_loss", saveTopK: 2),
-        new JsonTrainingLogger(Path.Combine(directory, $"log-{round}.json"), TextWriter.Null),
-    };
+        callbacks.Add(name switch
+        {
+            "progress" => new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false),
+            "early-stopping" => new EarlyStoppingCallback(monitor: "val_loss", patience: epochs, minDelta: 1e-4, restoreBestWeights: true, output: TextWriter.Null),
+            "checkpoints" => new CheckpointCallback(Path.Combine(directory, $"checkpoints-{round}"), monitor: "val_loss", saveTopK: 2),
+            "json-log" => new JsonTrainingLogger(Path.Combine(directory, $"log-{round}.json"), TextWriter.Null),
+            _ => throw new ArgumentException($"--callbacks: unknown callback '{name}' (progress, early-stopping, checkpoints, json-log)."),
+        });
+    }
+
+    return callbacks;
+}
 
 var times = variants.Select(_ => new List<double>()).ToArray();
 var losses = variants.Select(_ => double.NaN).ToArray();

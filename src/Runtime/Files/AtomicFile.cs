@@ -25,31 +25,18 @@ public static partial class AtomicFile
     /// <param name="write">Writes the content.</param>
     public static void Write(string path, Action<Stream> write)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(write);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.dt-{Guid.NewGuid():N}.tmp");
-        Action<string, string>? fault = FaultInjection;
+        Pending file = Begin(path, write);
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                fault?.Invoke("created", fullPath);
-                write(fault is null ? stream : new FaultStream(stream, fullPath, fault));
-                stream.Flush(flushToDisk: true);
-                fault?.Invoke("written", fullPath);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-            fault?.Invoke("renamed", fullPath);
+            MakeDurable(new[] { file });
         }
         catch
         {
-            TryDelete(temporary);
+            file.Abandon();
             throw;
         }
+
+        file.Commit();
     }
 
     /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to <paramref name="path"/> atomically.</summary>

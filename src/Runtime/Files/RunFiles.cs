@@ -13,10 +13,14 @@ namespace DreamTrainer;
 /// thread — a snapshot: the model and the callbacks' state as they are at that instant — and one
 /// background thread then performs the writes and deletes, atomically and in the order they were
 /// asked for, so the folder goes through the same states as with synchronous writes and a kill at
-/// any instant leaves one of them. <see cref="Exists"/> answers for the files as they will be
-/// once the pending operations are done. A failed background write fails the run: the next file
-/// operation throws it, the trainer checks at each epoch's start, and the run's end waits for every
-/// pending write and throws what failed.
+/// any instant leaves one of them. Operations go to the disk in groups, those asked for between
+/// two training steps (an epoch's checkpoints, manifest and log; <see cref="EndGroup"/>): each
+/// temporary file is written when its operation is taken, the group's files are flushed to disk
+/// with one flush when the group ends, then renamed and deleted in order — each file on the disk
+/// before its name changes, as with synchronous writes, for one flush instead of one per file.
+/// <see cref="Exists"/> answers for the files as they will be once the pending operations are done.
+/// A failed background write fails the run: the next file operation throws it, the trainer checks
+/// at each epoch's start, and the run's end waits for every pending write and throws what failed.
 /// </summary>
 internal sealed class RunFiles : IDisposable
 {
@@ -24,12 +28,21 @@ internal sealed class RunFiles : IDisposable
     // when the disk is slower than training.
     private const int MaxPending = 16;
 
+    // A group goes to the disk at the latest when it holds this many writes.
+    private const int MaxGroupWrites = 64;
+
     private readonly BlockingCollection<Operation>? _queue;
     private Thread? _worker;
     private readonly Dictionary<string, (bool Exists, int Pending)> _pending = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private int _outstanding;
     private Exception? _failure;
+
+    // Operations asked for since the last group ended (the training thread's count).
+    private int _ungrouped;
+
+    // The background thread's group: operations taken, their temporary files written, not yet in place.
+    private readonly List<(Operation Operation, AtomicFile.Pending? File)> _group = new();
 
     private RunFiles(bool background)
     {
@@ -121,11 +134,28 @@ internal sealed class RunFiles : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the group of operations asked for since the last one: they are carried out together,
+    /// their temporary files flushed to disk at once. The trainer ends a group before each training
+    /// step, so an epoch's files (checkpoints, manifest, log) cost one flush.
+    /// </summary>
+    public void EndGroup()
+    {
+        if (_ungrouped == 0)
+        {
+            return;
+        }
+
+        _ungrouped = 0;
+        _queue!.Add(Operation.GroupEnd);
+    }
+
     /// <summary>Waits until every pending operation is done, then throws the failure of one, if one failed.</summary>
     public void Drain()
     {
         if (_queue is not null)
         {
+            EndGroup();
             lock (_gate)
             {
                 while (_outstanding > 0)
@@ -164,37 +194,114 @@ internal sealed class RunFiles : IDisposable
         }
 
         _queue!.Add(operation);
+        _ungrouped++;
     }
 
     private void Work()
     {
         foreach (Operation operation in _queue!.GetConsumingEnumerable())
         {
-            // After a failure nothing more is written: the folder stays in the last state the writes reached in order.
-            if (Volatile.Read(ref _failure) is null)
+            if (ReferenceEquals(operation, Operation.GroupEnd))
             {
-                try
+                Commit();
+                continue;
+            }
+
+            Begin(operation);
+            if (_group.Count >= MaxGroupWrites)
+            {
+                Commit();
+            }
+        }
+
+        // Adding ended (Dispose): what is left.
+        Commit();
+    }
+
+    /// <summary>
+    /// Adds <paramref name="operation"/> to the group, its temporary file written now (to the system,
+    /// not yet to the disk). When that fails, the operations before it are carried out and none after.
+    /// </summary>
+    private void Begin(Operation operation)
+    {
+        AtomicFile.Pending? file = null;
+        if (Volatile.Read(ref _failure) is null && !operation.IsDelete)
+        {
+            try
+            {
+                file = AtomicFile.Begin(operation.Path, operation.Content is { } content ? stream => content.WriteTo(stream) : operation.Writer!);
+            }
+            catch (Exception failure)
+            {
+                Commit();
+                Fail(operation, failure);
+                _group.Add((operation, null));
+                Commit();
+                return;
+            }
+        }
+
+        _group.Add((operation, file));
+    }
+
+    /// <summary>
+    /// Carries out the group: its temporary files flushed to disk together, then the renames and
+    /// deletes in the order asked for, so the targets change in that order, as with one write after
+    /// the other. After a failure nothing more changes: the folder stays in the last state the
+    /// operations reached in order. Then the group's operations are done.
+    /// </summary>
+    private void Commit()
+    {
+        if (_group.Count == 0)
+        {
+            return;
+        }
+
+        int carried = 0;
+        if (Volatile.Read(ref _failure) is null)
+        {
+            var written = new List<AtomicFile.Pending>(_group.Count);
+            foreach ((Operation _, AtomicFile.Pending? file) in _group)
+            {
+                if (file is not null)
                 {
-                    if (operation.Content is { } content)
+                    written.Add(file);
+                }
+            }
+
+            bool durable = false;
+            try
+            {
+                AtomicFile.MakeDurable(written);
+                durable = true;
+                for (; carried < _group.Count; carried++)
+                {
+                    (Operation operation, AtomicFile.Pending? file) = _group[carried];
+                    if (file is not null)
                     {
-                        AtomicFile.Write(operation.Path, stream => content.WriteTo(stream));
-                    }
-                    else if (operation.Writer is { } writer)
-                    {
-                        AtomicFile.Write(operation.Path, writer);
+                        file.Commit();
                     }
                     else
                     {
                         AtomicFile.Delete(operation.Path);
                     }
                 }
-                catch (Exception failure)
-                {
-                    Volatile.Write(ref _failure, new IOException($"{(operation.IsDelete ? "Deleting" : "Writing")} '{operation.Path}' failed: {failure.Message}", failure));
-                }
             }
+            catch (Exception failure)
+            {
+                Fail(durable ? _group[carried].Operation : _group.Find(entry => entry.File is not null).Operation, failure);
+            }
+        }
 
-            lock (_gate)
+        // What was not carried out leaves no temporary file behind.
+        for (int k = carried; k < _group.Count; k++)
+        {
+            _group[k].File?.Abandon();
+        }
+
+        lock (_gate)
+        {
+            foreach ((Operation operation, AtomicFile.Pending? _) in _group)
             {
                 var state = _pending[operation.Path];
                 if (state.Pending == 1)
@@ -205,16 +312,24 @@ internal sealed class RunFiles : IDisposable
                 {
                     _pending[operation.Path] = (state.Exists, state.Pending - 1);
                 }
-
-                _outstanding--;
-                Monitor.PulseAll(_gate);
             }
+
+            _outstanding -= _group.Count;
+            Monitor.PulseAll(_gate);
         }
+
+        _group.Clear();
     }
+
+    private void Fail(Operation operation, Exception failure) =>
+        Volatile.Write(ref _failure, _failure ?? new IOException($"{(operation.IsDelete ? "Deleting" : "Writing")} '{operation.Path}' failed: {failure.Message}", failure));
 
     /// <summary>A write (its content, or what writes it from a snapshot) or a delete (neither) of one file.</summary>
     private sealed record Operation(string Path, MemoryStream? Content, Action<Stream>? Writer)
     {
+        /// <summary>Not an operation: the end of a group (<see cref="EndGroup"/>).</summary>
+        public static readonly Operation GroupEnd = new(string.Empty, null, null);
+
         public bool IsDelete => Content is null && Writer is null;
     }
 }

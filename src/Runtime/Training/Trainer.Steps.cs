@@ -58,6 +58,8 @@ public sealed partial class Trainer
         /// </summary>
         private StepResult TrainingStep(TBatch batch, int batchIndex, long step, bool lastOfEpoch)
         {
+            // The files asked for since the last step (an epoch's checkpoints, manifest and log) go to the disk together.
+            _context.Files.EndGroup();
             if (_phased is not { } phased)
             {
                 return _module.TrainingStep(batch, _context);

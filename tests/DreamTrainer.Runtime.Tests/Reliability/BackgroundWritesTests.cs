@@ -36,10 +36,42 @@ public sealed class BackgroundWritesTests : IDisposable
         List<(string Stage, string File, int Thread)> background = Run(background: true, "background");
 
         Assert.True(synchronous.Count > 30, $"only {synchronous.Count} write steps");
-        Assert.Equal(synchronous.Select(e => (e.Stage, e.File)), background.Select(e => (e.Stage, e.File)));
+
+        // The files change (renames, deletes) in the same order; the temporary files of writes
+        // waiting together are written and flushed first, so only the other steps may move earlier.
+        static IEnumerable<(string, string)> Visible(List<(string Stage, string File, int Thread)> events) =>
+            events.Where(e => e.Stage is "renamed" or "deleted").Select(e => (e.Stage, e.File));
+        Assert.Equal(Visible(synchronous), Visible(background));
+        Assert.Equal(synchronous.Select(e => (e.Stage, e.File)).Order(), background.Select(e => (e.Stage, e.File)).Order());
+
         Assert.All(synchronous, e => Assert.Equal(Environment.CurrentManagedThreadId, e.Thread));
         Assert.All(background, e => Assert.NotEqual(Environment.CurrentManagedThreadId, e.Thread));
         Assert.Equal(Listing("sync"), Listing("background"));
+    }
+
+    [Fact]
+    public void An_epochs_files_go_to_the_disk_with_one_flush_each_written_before_any_is_renamed()
+    {
+        List<(string Stage, string File, int Thread)> synchronous = Run(background: false, "sync");
+        List<(string Stage, string File, int Thread)> background = Run(background: true, "background");
+
+        // A flush reports "written" for each of its files at once: count the runs of "written".
+        static int Flushes(List<(string Stage, string File, int Thread)> events) =>
+            events.Where((e, k) => e.Stage == "written" && (k == 0 || events[k - 1].Stage != "written")).Count();
+        int files = synchronous.Count(e => e.Stage == "written");
+        Assert.Equal(files, Flushes(synchronous));
+        Assert.True(Flushes(background) <= ValidationLosses.Length + 1, $"{Flushes(background)} flushes for {files} files over {ValidationLosses.Length} epochs");
+        Assert.True(files >= 4 * ValidationLosses.Length, $"only {files} files written");
+
+        // Within a flush's group, every temporary file is written before the first rename.
+        for (int k = 0; k < background.Count; k++)
+        {
+            if (background[k].Stage == "renamed")
+            {
+                int groupStart = background.FindLastIndex(k, e => e.Stage == "written");
+                Assert.DoesNotContain(background.Skip(groupStart + 1).Take(k - groupStart - 1), e => e.Stage is "created" or "written");
+            }
+        }
     }
 
     [Fact]
@@ -55,7 +87,7 @@ public sealed class BackgroundWritesTests : IDisposable
             }
 
             events.Add(stage + " " + Path.GetFileName(path));
-            if (stage == "created" && path.EndsWith("last.ckpt", StringComparison.Ordinal) && events.Count(e => e == "renamed last.ckpt") == 1)
+            if (stage == "created" && path.EndsWith("last.ckpt", StringComparison.Ordinal) && events.Count(e => e == "created last.ckpt") == 2)
             {
                 throw new IOException("disk full");
             }
@@ -68,9 +100,13 @@ public sealed class BackgroundWritesTests : IDisposable
         Assert.Contains(Path.Combine(folder, "checkpoints", "last.ckpt"), messages, StringComparison.Ordinal);
         Assert.Contains("disk full", messages, StringComparison.Ordinal);
 
-        // The writes stopped at the failed one: the folder is in a state the writes reached in order.
-        Assert.Equal("created last.ckpt", events[^1]);
+        // The writes stopped at the failed one: those asked for before it were completed, nothing
+        // after it was begun, and the folder is in a state the writes reached in order.
+        int failedAt = events.LastIndexOf("created last.ckpt");
+        Assert.All(events.Skip(failedAt + 1), e => Assert.True(e.StartsWith("written ", StringComparison.Ordinal) || e.StartsWith("renamed ", StringComparison.Ordinal), e));
+        Assert.All(events.Skip(failedAt + 1), e => Assert.Contains("created " + e[(e.IndexOf(' ') + 1)..], events.Take(failedAt)));
         Assert.Equal(1, events.Count(e => e == "renamed last.ckpt"));
+        Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
