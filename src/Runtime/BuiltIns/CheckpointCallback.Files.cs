@@ -12,9 +12,14 @@ public sealed partial class CheckpointCallback
 {
     private const string VersionSeparator = "-v";
 
-    /// <summary>Ranks and writes a top-k checkpoint; returns the file that left the top k (deleted by <see cref="Commit"/>), or null.</summary>
-    private string? SaveTopKCheckpoint(TrainerContext context, MetricsView metrics, bool atEpochEnd)
+    /// <summary>
+    /// Ranks a top-k checkpoint: <paramref name="saved"/> is the file to write (by
+    /// <see cref="SaveLastCheckpoint"/>, with last.ckpt), or null; returns the file that left the
+    /// top k (deleted by <see cref="Commit"/>), or null.
+    /// </summary>
+    private string? SaveTopKCheckpoint(TrainerContext context, MetricsView metrics, bool atEpochEnd, out string? saved)
     {
+        saved = null;
         if (SaveTopK == 0)
         {
             _deferred = false;
@@ -74,15 +79,24 @@ public sealed partial class CheckpointCallback
 
         // The manifest names the new files before they exist, with the kept list still the one on disk.
         Own(committed, file, SaveLast ? _lastFile : null);
-        context.SaveCheckpoint(InsideDirectory(file));
+        saved = InsideDirectory(file);
         _lastSavedStep = context.GlobalStep;
         return dropped is not null && dropped.File != file ? dropped.File : null;
     }
 
-    private void SaveLastCheckpoint(TrainerContext context)
+    /// <summary>
+    /// Writes <paramref name="saved"/> (a new top-k or failure checkpoint), then last.ckpt: the same
+    /// checkpoint, taken once, in both files.
+    /// </summary>
+    private void SaveLastCheckpoint(TrainerContext context, string? saved)
     {
         if (!SaveLast)
         {
+            if (saved is not null)
+            {
+                context.SaveCheckpoint(saved);
+            }
+
             return;
         }
 
@@ -92,7 +106,7 @@ public sealed partial class CheckpointCallback
             Own(_kept, _lastFile, null);
         }
 
-        context.SaveCheckpoint(InsideDirectory(_lastFile));
+        context.SaveCheckpoint(saved, InsideDirectory(_lastFile));
     }
 
     /// <summary>

@@ -290,8 +290,9 @@ public sealed partial class CheckpointCallback
     private void Save(TrainerContext context, int epoch, MetricsView metrics)
     {
         bool due = _deferred || (EveryNEpochs > 0 && (epoch + 1) % EveryNEpochs == 0);
-        string? dropped = due && _lastSavedStep != context.GlobalStep ? SaveTopKCheckpoint(context, metrics, atEpochEnd: true) : null;
-        SaveLastCheckpoint(context);
+        string? saved = null;
+        string? dropped = due && _lastSavedStep != context.GlobalStep ? SaveTopKCheckpoint(context, metrics, atEpochEnd: true, out saved) : null;
+        SaveLastCheckpoint(context, saved);
         Commit(dropped);
     }
 
@@ -304,9 +305,8 @@ public sealed partial class CheckpointCallback
         }
 
         string file = Template.Render(context.Epoch + 1, context.GlobalStep, _batchesInEpoch, context.Metrics) + ".ckpt";
-        context.SaveCheckpoint(InsideDirectory(file));
         _lastSavedStep = context.GlobalStep;
-        SaveLastCheckpoint(context);
+        SaveLastCheckpoint(context, InsideDirectory(file));
     }
 
     [OnLoadState]
@@ -317,8 +317,8 @@ public sealed partial class CheckpointCallback
 
     private void SaveNow(TrainerContext context, MetricsView metrics, bool atEpochEnd)
     {
-        string? dropped = SaveTopKCheckpoint(context, metrics, atEpochEnd);
-        SaveLastCheckpoint(context);
+        string? dropped = SaveTopKCheckpoint(context, metrics, atEpochEnd, out string? saved);
+        SaveLastCheckpoint(context, saved);
         Commit(dropped);
     }
 }

@@ -11,7 +11,10 @@ namespace DreamTrainer;
 public sealed partial class CheckpointFile
 {
     /// <summary>Writes the state of a run into <paramref name="path"/> atomically.</summary>
-    internal static void Write(string path, TrainerContext context, ICallbackDispatcher callbacks)
+    internal static void Write(string path, TrainerContext context, ICallbackDispatcher callbacks) => Write(new[] { path }, context, callbacks);
+
+    /// <summary>Writes the state of a run into each of <paramref name="paths"/> atomically, in order; the state is taken once.</summary>
+    internal static void Write(IReadOnlyList<string> paths, TrainerContext context, ICallbackDispatcher callbacks)
     {
         var entries = new CheckpointEntries();
         JsonObject manifest = BuildManifest(context, callbacks, entries);
@@ -20,7 +23,11 @@ public sealed partial class CheckpointFile
         if (!files.InBackground)
         {
             // The engine writes straight into the archive: a large model is never held in memory twice.
-            files.Write(path, stream => Assemble(stream, manifestStream => WriteManifest(manifestStream, manifest), modelState is null ? null : modelState.Save, entries.Pending));
+            foreach (string path in paths)
+            {
+                files.Write(path, stream => Assemble(stream, manifestStream => WriteManifest(manifestStream, manifest), modelState is null ? null : modelState.Save, entries.Pending));
+            }
+
             return;
         }
 
@@ -34,7 +41,10 @@ public sealed partial class CheckpointFile
         }
 
         Action<Stream> takenManifest = Taken(manifestStream => WriteManifest(manifestStream, manifest));
-        files.WriteLater(path, stream => Assemble(stream, takenManifest, model, taken));
+        foreach (string path in paths)
+        {
+            files.WriteLater(path, stream => Assemble(stream, takenManifest, model, taken));
+        }
     }
 
     private static void WriteManifest(Stream stream, JsonObject manifest)

@@ -300,10 +300,19 @@ public sealed partial class TrainerContext
     public void SaveCheckpoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        SaveCheckpoint(null, path);
+    }
+
+    /// <summary>
+    /// Writes one checkpoint to <paramref name="first"/> (when not null), then the same to
+    /// <paramref name="then"/>: taken once (a top-k checkpoint and last.ckpt of the same step).
+    /// </summary>
+    internal void SaveCheckpoint(string? first, string then)
+    {
         ICallbackDispatcher callbacks = Callbacks ?? throw new InvalidOperationException("SaveCheckpoint needs a running trainer.");
         if (IsGlobalZero)
         {
-            CheckpointFile.Write(path, this, callbacks);
+            CheckpointFile.Write(first is null ? new[] { then } : new[] { first, then }, this, callbacks);
         }
     }
 

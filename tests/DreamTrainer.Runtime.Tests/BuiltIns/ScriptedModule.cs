@@ -51,8 +51,12 @@ internal sealed class ScriptedModule : ITrainingModule<int>, ILearningRateContro
         return true;
     }
 
+    /// <summary>How many times the state was taken (<see cref="Save"/>).</summary>
+    public int Saves { get; private set; }
+
     public void Save(Stream destination)
     {
+        Saves++;
         Token.ThrowIfCancellationRequested();
         new BinaryWriter(destination).Write(Weight);
     }

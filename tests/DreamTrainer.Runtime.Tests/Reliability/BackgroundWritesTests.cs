@@ -74,6 +74,34 @@ public sealed class BackgroundWritesTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_top_k_checkpoint_and_last_ckpt_of_one_save_hold_one_state_taken_once_in_the_background(bool background)
+    {
+        string folder = Path.Combine(_root, background ? "once-background" : "once-sync");
+        var module = new ScriptedModule(ValidationLosses);
+        var checkpoints = new CheckpointCallback(folder, "val_loss", saveTopK: 1);
+        var options = new TrainerOptions { MaxEpochs = ValidationLosses.Length, WriteFilesInBackground = background };
+        new Trainer(options, new CallbackCollection { checkpoints }).Fit(module, new[] { 1, 2, 3 }, new[] { 1 });
+
+        // Every epoch writes last.ckpt; the epochs that improve (0.9, 0.7, 0.5, 0.4) a top-k file too.
+        int improving = 4;
+        Assert.Equal(background ? ValidationLosses.Length : ValidationLosses.Length + improving, module.Saves);
+        string best = Assert.Single(Directory.EnumerateFiles(folder, "epoch=6*.ckpt"));
+        Assert.Equal(Entries(best), Entries(Path.Combine(folder, "last.ckpt")));
+    }
+
+    private static Dictionary<string, string> Entries(string path)
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(path);
+        return archive.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            using var reader = new StreamReader(e.Open());
+            return reader.ReadToEnd();
+        });
+    }
+
     [Fact]
     public void A_failed_background_write_fails_the_run_naming_the_file_and_nothing_after_it_is_written()
     {
