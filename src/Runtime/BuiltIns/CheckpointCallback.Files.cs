@@ -17,7 +17,7 @@ public sealed partial class CheckpointCallback
     /// <see cref="SaveLastCheckpoint"/>, with last.ckpt), or null; returns the file that left the
     /// top k (deleted by <see cref="Commit"/>), or null.
     /// </summary>
-    private string? SaveTopKCheckpoint(TrainerContext context, MetricsView metrics, bool atEpochEnd, out string? saved)
+    private string? RankTopKCheckpoint(TrainerContext context, MetricsView metrics, bool atEpochEnd, out string? saved)
     {
         saved = null;
         if (SaveTopK == 0)

@@ -291,7 +291,7 @@ public sealed partial class CheckpointCallback
     {
         bool due = _deferred || (EveryNEpochs > 0 && (epoch + 1) % EveryNEpochs == 0);
         string? saved = null;
-        string? dropped = due && _lastSavedStep != context.GlobalStep ? SaveTopKCheckpoint(context, metrics, atEpochEnd: true, out saved) : null;
+        string? dropped = due && _lastSavedStep != context.GlobalStep ? RankTopKCheckpoint(context, metrics, atEpochEnd: true, out saved) : null;
         SaveLastCheckpoint(context, saved);
         Commit(dropped);
     }
@@ -317,7 +317,7 @@ public sealed partial class CheckpointCallback
 
     private void SaveNow(TrainerContext context, MetricsView metrics, bool atEpochEnd)
     {
-        string? dropped = SaveTopKCheckpoint(context, metrics, atEpochEnd, out string? saved);
+        string? dropped = RankTopKCheckpoint(context, metrics, atEpochEnd, out string? saved);
         SaveLastCheckpoint(context, saved);
         Commit(dropped);
     }
