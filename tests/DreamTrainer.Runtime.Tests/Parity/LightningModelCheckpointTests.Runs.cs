@@ -245,6 +245,35 @@ public partial class LightningModelCheckpointTests
         Assert.True(File.Exists(Path.Combine(first, "last.ckpt")));
     }
 
+    // Lightning-AI/pytorch-lightning tests/tests_pytorch/checkpointing/test_model_checkpoint.py::test_model_checkpoint_save_last
+    // (the save_last="link" case: last.ckpt resolves to the newest top-k file). Deliberate difference:
+    // last.ckpt is its own file, not a link, holding the newest top-k file's state taken once —
+    // the same entries, byte for byte, savedAt included.
+    [Fact]
+    public void test_model_checkpoint_save_last_as_link()
+    {
+        var checkpoint = new CheckpointCallback(Root, "early_stop_on", MonitorMode.Min, saveTopK: -1, saveLast: true);
+
+        Fit(checkpoint, epochs: 3, batches: 10, validationBatches: 10);
+
+        Assert.Equal(new[] { "epoch=1-step=10.ckpt", "epoch=2-step=20.ckpt", "epoch=3-step=30.ckpt", "last.ckpt" }, Checkpoints(Root));
+        Assert.Null(new FileInfo(checkpoint.LastPath!).LinkTarget);
+        Assert.Equal(Entries(Path.Combine(Root, "epoch=3-step=30.ckpt")), Entries(checkpoint.LastPath!));
+        Assert.NotEqual(Entries(Path.Combine(Root, "epoch=2-step=20.ckpt")), Entries(checkpoint.LastPath!));
+    }
+
+    private static Dictionary<string, string> Entries(string checkpoint)
+    {
+        using System.IO.Compression.ZipArchive archive = System.IO.Compression.ZipFile.OpenRead(checkpoint);
+        return archive.Entries.ToDictionary(e => e.FullName, e =>
+        {
+            using Stream stream = e.Open();
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            return Convert.ToBase64String(bytes.ToArray());
+        });
+    }
+
     // Lightning-AI/pytorch-lightning tests/tests_pytorch/checkpointing/test_model_checkpoint.py::test_save_last_saves_correct_last_model_path
     [Fact]
     public void test_save_last_saves_correct_last_model_path()

@@ -15,7 +15,8 @@ namespace DreamTrainer.Tests.Parity;
 /// differences. Every test is ported except these, not applicable: test_model_checkpoint_path
 /// (logger version folders), test_pickling, test_model_checkpoint_save_last_as_link_not_local,
 /// test_model_checkpoint_link_checkpoint, test_model_checkpoint_link_checkpoint_relative_path
-/// (save_last="link"), test_model_checkpoint_on_exception_run_condition_on_validation_start
+/// (save_last="link": links; what a link gives, last.ckpt holding the newest top-k file's state,
+/// is ported as test_model_checkpoint_save_last_as_link), test_model_checkpoint_on_exception_run_condition_on_validation_start
 /// (sanity checks), test_model_checkpoint_on_exception_fast_dev_run_on_train_batch_start
 /// (fast_dev_run), test_configure_model_checkpoint (no implicit checkpoint callback),
 /// test_hparams_type (hyper-parameters), test_train_epoch_end_ckpt_with_no_validation (an
