@@ -22,17 +22,24 @@ public sealed partial class CheckpointFile
         RunFiles files = context.Files;
         if (!files.InBackground)
         {
-            // The engine writes straight into the archive: a large model is never held in memory twice.
-            foreach (string path in paths)
+            // The engine writes straight into the archive: a large model is never held in memory
+            // twice. Further files copy the first, now in place, rather than read the state again.
+            string first = paths[0];
+            files.Write(first, stream => Assemble(stream, manifestStream => WriteManifest(manifestStream, manifest), modelState is null ? null : modelState.Save, entries.Pending));
+            for (int i = 1; i < paths.Count; i++)
             {
-                files.Write(path, stream => Assemble(stream, manifestStream => WriteManifest(manifestStream, manifest), modelState is null ? null : modelState.Save, entries.Pending));
+                files.Write(paths[i], stream =>
+                {
+                    using var written = new FileStream(first, FileMode.Open, FileAccess.Read, FileShare.Read);
+                    written.CopyTo(stream);
+                });
             }
 
             return;
         }
 
         // In the background: the state is taken now (the engine's Save on this thread, where its
-        // tensors live), the archive is compressed and written on the background thread.
+        // tensors live), the archive is assembled and written on the background thread.
         Action<Stream>? model = modelState is null ? null : Taken(modelState.Save);
         var taken = new List<(string Name, Action<Stream> Write)>(entries.Pending.Count);
         foreach ((string name, Action<Stream> write) in entries.Pending)
