@@ -40,7 +40,7 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
     {
         Tensor current = _current ?? throw new InvalidOperationException("No step has produced a loss yet.");
         Reads++;
-        using Tensor value = current.to_type(ScalarType.Float64);
+        using Tensor value = TensorOps.ToType(current, ScalarType.Float64, false);
         return value.item<double>();
     }
 
@@ -53,7 +53,7 @@ public sealed class DeferredLoss : IDeferredScalar, IDisposable
             if (_sum is null)
             {
                 // A copy: to_type of a float64 loss would alias it, and the sum is changed in place.
-                _sum = current.to_type(ScalarType.Float64, copy: true).DetachFromDisposeScope();
+                _sum = TensorOps.ToType(current, ScalarType.Float64, true).DetachFromDisposeScope();
                 if (weight != 1)
                 {
                     TensorOps.ReleaseResult(_sum, _sum.mul_(Weight(weight)));

@@ -13,7 +13,7 @@ public static class Devices
 
     /// <summary>CUDA when a GPU and CUDA build of libtorch are available, else the CPU.</summary>
     /// <returns>The device.</returns>
-    public static Device Best() => cuda.is_available() ? CUDA : CPU;
+    public static Device Best() => cuda.is_available() ? device(DeviceType.CUDA) : CPU;
 
     /// <summary>Whether this TorchSharp can copy host memory to a GPU without waiting (<c>non_blocking</c>).</summary>
     public static bool CanCopyWithoutBlocking => NonBlockingTo is not null;
@@ -44,7 +44,7 @@ public static class Devices
         }
 
         blocking = device.type != DeviceType.META;
-        return host.to(device);
+        return TensorOps.To(host, device);
     }
 
     /// <summary>Whether <paramref name="tensor"/> is on <paramref name="device"/> (a device without an index matches any index of its type).</summary>

@@ -43,11 +43,13 @@ internal sealed class HostGradientAllReduce : IDisposable
     /// <param name="samples">The rank's batch size.</param>
     public void Backward(Tensor loss, int samples)
     {
-        IList<Tensor> gradients = autograd.grad(new[] { loss * samples }, _parameters);
+        // An explicit Scalar: `loss * samples` binds to Tensor * int on TorchSharp 0.105, which 0.99 lacks.
+        using Scalar count = samples;
+        IList<Tensor> gradients = autograd.grad(new[] { loss * count }, _parameters);
         int offset = 0;
         for (int i = 0; i < _parameters.Length; i++)
         {
-            gradients[i].detach().to_type(ScalarType.Float32).cpu().contiguous().data<float>().CopyTo(_host, offset);
+            TensorOps.ToType(gradients[i].detach(), ScalarType.Float32, false).cpu().contiguous().data<float>().CopyTo(_host, offset);
             offset += (int)_parameters[i].numel();
         }
 
@@ -60,7 +62,7 @@ internal sealed class HostGradientAllReduce : IDisposable
         {
             _staging[i].data<float>().CopyFrom(_host, offset);
             offset += (int)_parameters[i].numel();
-            Tensor mean = _staging[i].to(_parameters[i].device).mul(scale).to_type(_parameters[i].dtype);
+            Tensor mean = TensorOps.ToType(TensorOps.To(_staging[i], _parameters[i].device).mul(scale), _parameters[i].dtype, false);
             Tensor term = _parameters[i].mul(mean).sum();
             surrogate = surrogate is null ? term : surrogate.add(term);
         }

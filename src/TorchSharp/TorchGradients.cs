@@ -67,7 +67,7 @@ internal sealed class TorchGradients : IGradientControl
             Tensor coefficient = total.add(1e-6).reciprocal().mul(maxNorm).clamp(max: 1.0);
             foreach (Tensor gradient in gradients)
             {
-                gradient.mul_(coefficient.to_type(gradient.dtype));
+                gradient.mul_(TensorOps.ToType(coefficient, gradient.dtype, false));
             }
 
             return total.item<double>();
@@ -105,5 +105,5 @@ internal sealed class TorchGradients : IGradientControl
     private static Tensor? TotalNorm(List<Tensor> gradients, double normType) =>
         gradients.Count == 0 ? null : linalg.vector_norm(stack(gradients.Select(g => Norm(g, normType)).ToArray()), normType);
 
-    private static Tensor Norm(Tensor gradient, double normType) => linalg.vector_norm(gradient.to_type(ScalarType.Float64), normType);
+    private static Tensor Norm(Tensor gradient, double normType) => linalg.vector_norm(TensorOps.ToType(gradient, ScalarType.Float64, false), normType);
 }

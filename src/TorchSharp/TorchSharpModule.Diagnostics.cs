@@ -30,7 +30,7 @@ public abstract partial class TorchSharpModule<TBatch>
             {
                 if (select(parameter) is { } value)
                 {
-                    Tensor squares = value.to_type(ScalarType.Float64).square().sum();
+                    Tensor squares = TensorOps.ToType(value, ScalarType.Float64, false).square().sum();
                     sum = sum is null ? squares : sum.add(squares);
                 }
             }

@@ -54,7 +54,7 @@ public abstract partial class TorchSharpModule<TBatch>
             var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             foreach (KeyValuePair<string, Tensor> entry in host)
             {
-                copy[entry.Key] = entry.Value.to(Device).DetachFromDisposeScope();
+                copy[entry.Key] = TensorOps.To(entry.Value, Device).DetachFromDisposeScope();
                 if (!ReferenceEquals(copy[entry.Key], entry.Value))
                 {
                     entry.Value.Dispose();

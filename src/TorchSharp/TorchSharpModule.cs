@@ -197,11 +197,11 @@ public abstract partial class TorchSharpModule<TBatch> : ITrainingModule<TBatch>
     /// </summary>
     private void MoveModel()
     {
-        if (Model.parameters().Any(p => !Devices.IsOn(p, Device)) || Model.buffers().Any(b => !Devices.IsOn(b, Device)))
+        if (Model.parameters().Any(p => !Devices.IsOn(p, Device)) || TensorOps.Buffers(Model, true).Any(b => !Devices.IsOn(b, Device)))
         {
             using (no_grad())
             {
-                Model.to(Device);
+                TensorOps.MoveModule(Model, Device);
             }
         }
     }
