@@ -78,6 +78,60 @@ public class FunctionalTests
     }
 
     [Fact]
+    public void An_overridden_hook_runs_once_and_a_hook_hidden_with_new_runs_beside_the_one_it_hides()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad("""
+            using DreamTrainer;
+
+            namespace Samples;
+
+            public static class Journal
+            {
+                public static readonly System.Collections.Generic.List<string> Lines = new();
+            }
+
+            public partial class VirtualBase
+            {
+                [OnTrainStart] protected virtual void Start() => Journal.Lines.Add("base.start");
+                [OnTrainEnd] protected virtual void End() => Journal.Lines.Add("base.end");
+                [OnTrainEpochStart] protected void Epoch(int epoch) => Journal.Lines.Add("base.epoch");
+            }
+
+            // Start overridden as a hook again, End overridden without the attribute: each runs once, the override.
+            public partial class Overriding : VirtualBase
+            {
+                [OnTrainStart] protected override void Start() => Journal.Lines.Add("overriding.start");
+                protected override void End() => Journal.Lines.Add("overriding.end");
+            }
+
+            // Deeper: an override of the override, and a method hiding the base's Epoch with new.
+            public sealed partial class Hiding : Overriding
+            {
+                [OnTrainStart] protected override void Start() => Journal.Lines.Add("hiding.start");
+                [OnTrainEpochStart] private new void Epoch(int epoch) => Journal.Lines.Add("hiding.epoch");
+            }
+
+            // A same-named overload in the derived class must not capture the base's call.
+            public sealed partial class Overloading : VirtualBase
+            {
+                [OnTrainEpochStart] private void Epoch(TrainerContext context) => Journal.Lines.Add("overloading.epoch");
+            }
+            """);
+
+        foreach ((string type, string[] expected) in new[]
+        {
+            ("Samples.Overriding", new[] { "overriding.start", "base.epoch", "overriding.end" }),
+            ("Samples.Hiding", new[] { "hiding.start", "base.epoch", "hiding.epoch", "overriding.end" }),
+            ("Samples.Overloading", new[] { "base.start", "base.epoch", "overloading.epoch", "base.end" }),
+        })
+        {
+            Lines(assembly).Clear();
+            new Trainer(new TrainerOptions { MaxEpochs = 1 }, new CallbackCollection { New(assembly, type) }).Fit(new ConstantModule(), new[] { 1 }, new[] { 1 });
+            Assert.Equal(expected, Lines(assembly));
+        }
+    }
+
+    [Fact]
     public void A_generated_pipeline_and_a_collection_of_the_same_callbacks_make_the_same_calls()
     {
         Assembly assembly = TestCompilation.GenerateAndLoad(Journaled);

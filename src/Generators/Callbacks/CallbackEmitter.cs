@@ -80,7 +80,8 @@ internal static class CallbackEmitter
 
             foreach (HookCall call in hook.Calls)
             {
-                writer.WriteLine($"{Identifiers.Escape(call.MethodName)}({string.Join(", ", call.Arguments)});");
+                string receiver = call.Receiver is null ? string.Empty : call.Receiver + ".";
+                writer.WriteLine($"{receiver}{Identifiers.Escape(call.MethodName)}({string.Join(", ", call.Arguments)});");
             }
 
             writer.CloseBlock();

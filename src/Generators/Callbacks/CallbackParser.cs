@@ -79,6 +79,7 @@ internal static class CallbackParser
         var mask = new bool[HookCatalog.All.Length];
         var calls = new List<HookCall>[HookCatalog.All.Length];
         var explicitPriority = new int?[HookCatalog.All.Length];
+        var called = new HashSet<IMethodSymbol>?[HookCatalog.All.Length];
         var bindings = new List<BindingModel>();
         var slots = new List<SlotBinding>();
 
@@ -129,11 +130,17 @@ internal static class CallbackParser
                         explicitPriority[hook.Ordinal] = explicitPriority[hook.Ordinal] is { } existing && existing > priority ? existing : priority;
                     }
 
+                    // An override of a hook method already called is not called again: the call dispatches to it.
+                    if (!(called[hook.Ordinal] ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(Root(method)))
+                    {
+                        continue;
+                    }
+
                     bool accessible = SymbolEqualityComparer.Default.Equals(declaring, type)
                         || compilation.IsSymbolAccessibleWithin(method, type);
-                    if (accessible)
+                    if (accessible && Receiver(method, declaring, type, chain, compilation) is { } receiver)
                     {
-                        (calls[hook.Ordinal] ??= new List<HookCall>()).Add(new HookCall(method.Name, arguments.ToEquatableArray()));
+                        (calls[hook.Ordinal] ??= new List<HookCall>()).Add(new HookCall(method.Name, arguments.ToEquatableArray(), receiver.Length == 0 ? null : receiver));
                     }
                 }
             }
@@ -168,6 +175,65 @@ internal static class CallbackParser
             ? "this.StateKey"
             : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(stateKey ?? scope.FullName, quote: true);
         return new CallbackModel(scope, classPriority, errorPolicy, ranks == 1, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray(), bindings.ToEquatableArray());
+    }
+
+    /// <summary>The method an override overrides, through every level: one hook method however often it is overridden.</summary>
+    private static IMethodSymbol Root(IMethodSymbol method)
+    {
+        IMethodSymbol root = method.OriginalDefinition;
+        while (root.OverriddenMethod is { } overridden)
+        {
+            root = overridden.OriginalDefinition;
+        }
+
+        return root;
+    }
+
+    /// <summary>
+    /// How <paramref name="type"/>'s generated code calls <paramref name="method"/>, declared in
+    /// <paramref name="declaring"/>: by name (empty) unless a class between them declares a member of
+    /// the same name that does not override it (a <c>new</c> method, an overload, a property), which
+    /// the plain name would reach instead; then through <c>base</c> when only <paramref name="type"/>
+    /// declares one, else through a cast to <paramref name="declaring"/>; null when neither may be
+    /// written (a protected method hidden in a class in between), so nothing is called.
+    /// </summary>
+    private static string? Receiver(IMethodSymbol method, INamedTypeSymbol declaring, INamedTypeSymbol type, List<INamedTypeSymbol> chain, Compilation compilation)
+    {
+        bool hiddenInType = false;
+        bool hiddenBetween = false;
+        for (int index = chain.IndexOf(declaring) + 1; index < chain.Count; index++)
+        {
+            foreach (ISymbol member in chain[index].GetMembers(method.Name))
+            {
+                if (member is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(Root(candidate), Root(method)))
+                {
+                    continue;
+                }
+
+                if (index == chain.Count - 1)
+                {
+                    hiddenInType = true;
+                }
+                else
+                {
+                    hiddenBetween = true;
+                }
+            }
+        }
+
+        if (!hiddenInType && !hiddenBetween)
+        {
+            return string.Empty;
+        }
+
+        if (!hiddenBetween)
+        {
+            return "base";
+        }
+
+        return compilation.IsSymbolAccessibleWithin(method, type, throughType: declaring)
+            ? $"(({declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})this)"
+            : null;
     }
 
     /// <summary>True when the type declares another method with this signature (already a compile error; a call would be ambiguous).</summary>

@@ -6,7 +6,12 @@ namespace DreamTrainer.Generators.Models;
 /// <summary>One call of a user hook method, with the argument expressions bound to it.</summary>
 /// <param name="MethodName">The user's method.</param>
 /// <param name="Arguments">e.g. <c>context</c>, <c>in output</c>.</param>
-internal sealed record HookCall(string MethodName, EquatableArray<string> Arguments);
+/// <param name="Receiver">
+/// Null for a plain call; <c>base</c> or <c>((global::Base)this)</c> for a base class's method that a
+/// member of the same name in a derived class hides (a <c>new</c> method, an overload), so the call
+/// still reaches the base's.
+/// </param>
+internal sealed record HookCall(string MethodName, EquatableArray<string> Arguments, string? Receiver = null);
 
 /// <summary>A hook a callback implements.</summary>
 /// <param name="Ordinal">The hook's ordinal in the catalogue.</param>
