@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using DreamTrainer.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace DreamTrainer.Generators.Tests;
@@ -203,6 +204,107 @@ public class FunctionalTests
         }
         finally
         {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_base_classes_private_state_survives_a_checkpoint_of_a_derived_callback_without_state_of_its_own()
+    {
+        Assembly assembly = TestCompilation.GenerateAndLoad("""
+            using DreamTrainer;
+
+            namespace Samples;
+
+            public partial class CountingBase
+            {
+                [CallbackState] private int _batches;
+                public int Batches => _batches;
+                [OnTrainBatchEnd] protected void Count() => _batches++;
+            }
+
+            public sealed partial class Derived : CountingBase
+            {
+                [OnTrainEnd] private void Done() { }
+            }
+            """);
+        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            dynamic first = New(assembly, "Samples.Derived");
+            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { (ICallback)first });
+            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
+            trainer.SaveCheckpoint(path);
+
+            dynamic second = New(assembly, "Samples.Derived");
+            var resumed = new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { (ICallback)second });
+            resumed.Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
+
+            // 6 batches before the checkpoint, 3 after: the base's private counter went through it.
+            Assert.Equal(9, (int)second.Batches);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_callback_deriving_from_one_compiled_elsewhere_keeps_the_bases_private_hook_and_state()
+    {
+        // The base in its own assembly (a library of callbacks): its private members are invisible
+        // to the derived callback's generator, which reads the base's hooks from its [GeneratedCallback].
+        (Compilation library, _) = TestCompilation.Generate(TestCompilation.CreateNamed("CallbackLibrary" + Guid.NewGuid().ToString("N"), """
+            using DreamTrainer;
+
+            namespace Library;
+
+            public partial class CountingBase
+            {
+                [CallbackState] private int _batches;
+                public int Batches => _batches;
+                public int Starts { get; private set; }
+                [OnTrainBatchEnd] private void Count() => _batches++;
+                [OnTrainStart] private void Start() => Starts++;
+            }
+            """));
+        using var libraryImage = new MemoryStream();
+        Assert.True(library.Emit(libraryImage).Success);
+        Assembly libraryAssembly = Assembly.Load(libraryImage.ToArray());
+
+        (Compilation user, _) = TestCompilation.Generate(TestCompilation.CreateNamed("User" + Guid.NewGuid().ToString("N"), """
+            using DreamTrainer;
+
+            namespace Samples;
+
+            public sealed partial class Derived : Library.CountingBase
+            {
+                [OnTrainEnd] private void Done() { }
+            }
+            """).AddReferences(MetadataReference.CreateFromImage(libraryImage.ToArray())));
+        Assert.Empty(TestCompilation.Problems(user));
+        using var userImage = new MemoryStream();
+        Assert.True(user.Emit(userImage).Success);
+
+        ResolveEventHandler resolve = (_, args) => args.Name == libraryAssembly.FullName ? libraryAssembly : null;
+        AppDomain.CurrentDomain.AssemblyResolve += resolve;
+        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            Assembly assembly = Assembly.Load(userImage.ToArray());
+            dynamic first = New(assembly, "Samples.Derived");
+            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { (ICallback)first });
+            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
+            trainer.SaveCheckpoint(path);
+            Assert.Equal(1, (int)first.Starts);
+
+            dynamic second = New(assembly, "Samples.Derived");
+            new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { (ICallback)second }).Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
+            Assert.Equal(9, (int)second.Batches);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.AssemblyResolve -= resolve;
             File.Delete(path);
         }
     }

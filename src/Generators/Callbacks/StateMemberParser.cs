@@ -9,9 +9,19 @@ namespace DreamTrainer.Generators.Callbacks;
 /// <summary>Finds <c>[CallbackState]</c> members the generated code can write and read back.</summary>
 internal static class StateMemberParser
 {
-    public static List<StateMemberModel> Parse(List<INamedTypeSymbol> chain, INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+    /// <summary>The state members <paramref name="type"/>'s generated code saves, base classes' first.</summary>
+    /// <param name="chain">The type and its base classes, base first.</param>
+    /// <param name="type">The callback.</param>
+    /// <param name="compilation">For accessibility.</param>
+    /// <param name="baseOnly">
+    /// True when a base class has state members this type's code cannot reach (private ones): the
+    /// base's generated <c>OnSaveState</c>/<c>OnLoadState</c> must then serve, so the hooks stay in the mask.
+    /// </param>
+    /// <param name="cancellationToken">Cancels.</param>
+    public static List<StateMemberModel> Parse(List<INamedTypeSymbol> chain, INamedTypeSymbol type, Compilation compilation, out bool baseOnly, CancellationToken cancellationToken)
     {
         var members = new List<StateMemberModel>();
+        baseOnly = false;
         foreach (INamedTypeSymbol declaring in chain)
         {
             foreach (ISymbol member in declaring.GetMembers())
@@ -25,6 +35,7 @@ internal static class StateMemberParser
                 bool own = SymbolEqualityComparer.Default.Equals(declaring, type);
                 if (!own && !compilation.IsSymbolAccessibleWithin(member, type))
                 {
+                    baseOnly = true;
                     continue;
                 }
 
