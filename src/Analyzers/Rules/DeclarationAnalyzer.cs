@@ -15,7 +15,8 @@ namespace DreamTrainer.Analyzers.Rules;
 /// DT0101–DT0106: declarations the generator cannot wire — a callback that is not partial, a
 /// parameter that cannot bind, a method that cannot be a hook, duplicate state keys, a pipeline
 /// member that is not a callback, a state member that cannot be saved. These are the things the
-/// generator skips silently, so each is an error here.
+/// generator skips silently, so each is an error here — as is a private base hook or state member a
+/// derived callback's generated code would have to reach (<see cref="BaseReachability"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
@@ -128,6 +129,11 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         bool declaresHooks = type.GetMembers().OfType<IMethodSymbol>().Any(m => known.HooksOf(m).Any());
+        if ((declaresHooks || type.GetMembers().Any(m => !m.IsStatic && known.Has(m, known.CallbackState))) && type.TypeKind == TypeKind.Class && !type.IsStatic)
+        {
+            BaseReachability.Report(context, type, known);
+        }
+
         if (declaresHooks && type.TypeKind == TypeKind.Class && !type.IsStatic)
         {
             ReportNotPartial(context, type, known);

@@ -22,6 +22,26 @@ public class DT0103Tests
         """);
 
     [Fact]
+    public void A_private_base_hook_is_reported_where_the_derived_callback_also_handles_that_hook() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public partial class Base
+        {
+            [OnTrainStart] private void Open() { }
+            [OnTrainEnd] private void Close() { }
+            [OnTrainEpochEnd] protected void Epoch() { }
+        }
+
+        // OnTrainStart: the derived code would call Start only. OnTrainEnd: only the base handles it,
+        // its own generated code serves. OnTrainEpochEnd: protected, the derived code calls both.
+        public sealed partial class Derived : Base
+        {
+            [OnTrainStart] void {|DT0103:Start|}() { }
+            [OnTrainEpochEnd] void AlsoEpoch() { }
+        }
+        """);
+
+    [Fact]
     public void Hooks_in_a_struct_are_reported() => AnalyzerVerifier.Verify("""
         using DreamTrainer;
 

@@ -23,4 +23,28 @@ public class DT0106Tests
             [OnTrainStart] void Start() => _fine = _fixed + _anything.GetHashCode() + _map.Count;
         }
         """);
+
+    [Fact]
+    public void A_private_base_state_member_is_reported_where_the_derived_callback_saves_state_of_its_own() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public partial class Base
+        {
+            [CallbackState] private int _seen;
+            [OnTrainBatchEnd] protected void Count() => _seen++;
+        }
+
+        // Saves _mine in its own OnSaveState, which cannot write the base's _seen.
+        public sealed partial class WithState : Base
+        {
+            [CallbackState] private int {|DT0106:_mine|};
+            [OnTrainEnd] void Done() => _mine++;
+        }
+
+        // No state of its own: the base's generated OnSaveState serves, _seen included.
+        public sealed partial class WithoutState : Base
+        {
+            [OnTrainEnd] void Done() { }
+        }
+        """);
 }
