@@ -112,7 +112,8 @@ internal static class CallbackEmitter
         {
             string method = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(binding.MethodName, quote: true);
             string allowsNull = binding.AllowsNull ? ", allowsNull: true" : string.Empty;
-            writer.WriteLine($"    new({Runtime}.Hook.{HookCatalog.All[binding.Ordinal].Name}, {Runtime}.BoundValue.{binding.Value}, typeof({binding.TypeOf}), {method}{allowsNull}),");
+            // Named, not target-typed: the user's project may compile with C# 8.
+            writer.WriteLine($"    new {Runtime}.HookBinding({Runtime}.Hook.{HookCatalog.All[binding.Ordinal].Name}, {Runtime}.BoundValue.{binding.Value}, typeof({binding.TypeOf}), {method}{allowsNull}),");
         }
 
         writer.WriteLine("};");

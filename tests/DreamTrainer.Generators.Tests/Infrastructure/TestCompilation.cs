@@ -38,12 +38,12 @@ internal static class TestCompilation
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic> { ["CS1591"] = ReportDiagnostic.Suppress }));
 
-    /// <summary>Runs the generator over <paramref name="compilation"/>.</summary>
-    public static (Compilation Output, GeneratorDriverRunResult Result) Generate(Compilation compilation)
+    /// <summary>Runs the generator over <paramref name="compilation"/>, parsing what it adds with <paramref name="parseOptions"/> (default: <see cref="ParseOptions"/>).</summary>
+    public static (Compilation Output, GeneratorDriverRunResult Result) Generate(Compilation compilation, CSharpParseOptions? parseOptions = null)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new CallbackGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         return (output, driver.GetRunResult());

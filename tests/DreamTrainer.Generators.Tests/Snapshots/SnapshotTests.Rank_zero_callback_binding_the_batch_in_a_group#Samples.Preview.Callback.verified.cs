@@ -32,8 +32,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
         private static readonly global::DreamTrainer.HookBinding[] __hookBindings =
         {
-            new(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.Images), "Show"),
-            new(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Model, typeof(global::Samples.Net), "Show"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.Images), "Show"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Model, typeof(global::Samples.Net), "Show"),
         };
 
         /// <inheritdoc/>

@@ -32,7 +32,7 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
         private static readonly global::DreamTrainer.HookBinding[] __hookBindings =
         {
-            new(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(TBatch), "End"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(TBatch), "End"),
         };
 
         /// <inheritdoc/>

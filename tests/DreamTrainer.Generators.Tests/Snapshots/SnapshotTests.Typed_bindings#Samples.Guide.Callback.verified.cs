@@ -32,14 +32,14 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("DreamTrainer.Generators", "0.1.0")]
         private static readonly global::DreamTrainer.HookBinding[] __hookBindings =
         {
-            new(global::DreamTrainer.Hook.TrainBatchStart, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.ImageBatch), "Start"),
-            new(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Outputs, typeof(global::Samples.Logits), "End"),
-            new(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.ImageBatch), "End"),
-            new(global::DreamTrainer.Hook.ValidationBatchEnd, global::DreamTrainer.BoundValue.Outputs, typeof(global::Samples.Logits), "Validated", allowsNull: true),
-            new(global::DreamTrainer.Hook.ValidationBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(global::System.Collections.Generic.IReadOnlyList<float>), "Validated"),
-            new(global::DreamTrainer.Hook.TrainEpochEnd, global::DreamTrainer.BoundValue.Model, typeof(global::Samples.Net), "Epoch"),
-            new(global::DreamTrainer.Hook.TrainEpochEnd, global::DreamTrainer.BoundValue.Optimizer, typeof(global::Samples.Sgd), "Epoch", allowsNull: true),
-            new(global::DreamTrainer.Hook.BeforeOptimizerStep, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.Pair), "Clip"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainBatchStart, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.ImageBatch), "Start"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Outputs, typeof(global::Samples.Logits), "End"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.ImageBatch), "End"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.ValidationBatchEnd, global::DreamTrainer.BoundValue.Outputs, typeof(global::Samples.Logits), "Validated", allowsNull: true),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.ValidationBatchEnd, global::DreamTrainer.BoundValue.Batch, typeof(global::System.Collections.Generic.IReadOnlyList<float>), "Validated"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainEpochEnd, global::DreamTrainer.BoundValue.Model, typeof(global::Samples.Net), "Epoch"),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.TrainEpochEnd, global::DreamTrainer.BoundValue.Optimizer, typeof(global::Samples.Sgd), "Epoch", allowsNull: true),
+            new global::DreamTrainer.HookBinding(global::DreamTrainer.Hook.BeforeOptimizerStep, global::DreamTrainer.BoundValue.Batch, typeof(global::Samples.Pair), "Clip"),
         };
 
         /// <inheritdoc/>
