@@ -24,7 +24,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnbindableParameter = Create(
         "DT0102",
         "Hook parameter cannot be bound",
-        "Parameter '{0}' of '{1}' cannot be bound in {2}; the hook offers: {3}",
+        "Parameter '{0}' of '{1}' cannot be bound in {2}; {3}",
         DeclarationCategory,
         DiagnosticSeverity.Error);
 

@@ -99,7 +99,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             if (HookBinder.Bind(method, hook, out BindFailure? failure) is null && failure is not null)
             {
                 Location parameterLocation = failure.Parameter.Locations.FirstOrDefault() ?? location;
-                string why = failure.Parameter.RefKind is RefKind.Ref or RefKind.Out ? $"{failure.Parameter.RefKind.ToString().ToLowerInvariant()} parameters cannot bind" : failure.Offered;
+                string why = WhyNotBound(failure.Parameter) ?? "the hook offers: " + failure.Offered;
                 context.ReportDiagnostic(Diagnostic.Create(
                     known.Links.For(DiagnosticDescriptors.UnbindableParameter),
                     parameterLocation,
@@ -110,6 +110,19 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// Why a parameter never binds whatever its name and type, or null when its name or type is the
+    /// problem. Without it the message would list the offered values, which may name the very
+    /// parameter (<c>int batchIndex = 0</c>) and read as a contradiction.
+    /// </summary>
+    private static string? WhyNotBound(IParameterSymbol parameter) => parameter switch
+    {
+        { RefKind: RefKind.Ref or RefKind.Out } => $"{parameter.RefKind.ToString().ToLowerInvariant()} parameters never bind; take it by value",
+        { IsParams: true } => "params parameters never bind; remove 'params'",
+        { IsOptional: true } => "optional parameters never bind; remove the default value",
+        _ => null,
+    };
 
     /// <summary>The type itself or an outer type declared with <c>file</c>, if any.</summary>
     private static INamedTypeSymbol? FileLocalType(INamedTypeSymbol type)

@@ -34,6 +34,27 @@ public class DT0102Tests
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData("int batchIndex = 0", "int batchIndex", "optional parameters never bind; remove the default value")]
+    [InlineData("params int[] batchIndex", "int[] batchIndex", "params parameters never bind; remove 'params'")]
+    [InlineData("ref int batchIndex", "int batchIndex", "ref parameters never bind; take it by value")]
+    [InlineData("out int batchIndex", "int batchIndex", "out parameters never bind; take it by value")]
+    public void A_parameter_the_hook_offers_but_declared_in_a_way_that_never_binds_is_told_why_not_what_is_offered(string declared, string shown, string why)
+    {
+        // The offered list would name 'int batchIndex' itself, which reads as a contradiction.
+        var diagnostic = Assert.Single(AnalyzerVerifier.Analyze($$"""
+            using DreamTrainer;
+
+            public sealed partial class Monitor
+            {
+                [OnTrainBatchEnd] void Hit({{declared}}) { {{(declared.StartsWith("out", System.StringComparison.Ordinal) ? "batchIndex = 0;" : string.Empty)}} }
+            }
+            """));
+        Assert.Equal(
+            $"Parameter '{shown}' of 'Hit' cannot be bound in OnTrainBatchEnd; {why}",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void The_batch_outputs_model_and_optimizer_bind_by_name_where_the_hook_offers_them_and_the_message_lists_them()
     {
