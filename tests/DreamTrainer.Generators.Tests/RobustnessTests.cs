@@ -54,4 +54,24 @@ public class RobustnessTests
         Assert.DoesNotContain("Static(", generated, System.StringComparison.Ordinal);
         Assert.Empty(TestCompilation.Problems(output));
     }
+
+    [Fact]
+    public void A_class_with_only_the_Callback_attribute_is_a_callback_as_documented()
+    {
+        // generator.md: a class is a callback when it has a hook method, [Callback] or a [CallbackState]
+        // member. Without the generated part, adding it to a collection failed with CS0266.
+        (Compilation output, _) = TestCompilation.Generate(TestCompilation.Create("""
+            using DreamTrainer;
+
+            [Callback(Priority = 2)]
+            public sealed partial class Quiet { }
+
+            public static class Use
+            {
+                public static ICallback Make() => new Quiet();
+            }
+            """));
+
+        Assert.Empty(TestCompilation.Problems(output));
+    }
 }

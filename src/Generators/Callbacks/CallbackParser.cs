@@ -74,7 +74,7 @@ internal static class CallbackParser
             return null;
         }
 
-        ReadClassDefaults(type, out int classPriority, out int errorPolicy, out int ranks, out string? stateKey);
+        bool attributed = ReadClassDefaults(type, out int classPriority, out int errorPolicy, out int ranks, out string? stateKey);
         var hooks = new List<HookModel>();
         var mask = new bool[HookCatalog.All.Length];
         var calls = new List<HookCall>[HookCatalog.All.Length];
@@ -175,7 +175,9 @@ internal static class CallbackParser
             hooks.Add(new HookModel(ordinal, explicitPriority[ordinal] ?? classPriority, hookCalls.ToEquatableArray(), emit));
         }
 
-        if (hooks.Count == 0)
+        // [Callback] alone makes a callback (generator.md), one that runs no hook yet: without its
+        // ICallback part, adding it to a CallbackCollection would fail with a cast error.
+        if (hooks.Count == 0 && !attributed)
         {
             return null;
         }
@@ -286,8 +288,10 @@ internal static class CallbackParser
         return false;
     }
 
-    private static void ReadClassDefaults(INamedTypeSymbol type, out int priority, out int errorPolicy, out int ranks, out string? stateKey)
+    /// <summary>Reads the class's <c>[Callback]</c> defaults; false when it has no such attribute.</summary>
+    private static bool ReadClassDefaults(INamedTypeSymbol type, out int priority, out int errorPolicy, out int ranks, out string? stateKey)
     {
+        bool found = false;
         priority = 0;
         errorPolicy = 0;
         ranks = 0;
@@ -299,6 +303,7 @@ internal static class CallbackParser
                 continue;
             }
 
+            found = true;
             foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
             {
                 if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
@@ -323,6 +328,8 @@ internal static class CallbackParser
                 }
             }
         }
+
+        return found;
     }
 
     private static int? ReadPriority(AttributeData attribute)
