@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using DreamTrainer.Analyzers.Diagnostics;
 using DreamTrainer.Contract;
@@ -42,11 +41,15 @@ internal static class BaseReachability
                         visibleHooks.Add(hook.Ordinal);
                         if (canReach)
                         {
-                            reachable[hook.Ordinal] = own || !reachable.ContainsKey(hook.Ordinal) ? method : reachable[hook.Ordinal];
+                            // The callback's own class comes first: its handler is the one named.
+                            if (!reachable.ContainsKey(hook.Ordinal))
+                            {
+                                reachable[hook.Ordinal] = method;
+                            }
                         }
                         else if (!unreachable.ContainsKey(hook.Ordinal))
                         {
-                            unreachable[hook.Ordinal] = ($"'{method.Name}'", current);
+                            unreachable[hook.Ordinal] = (method.Name, current);
                         }
                     }
                 }
@@ -59,14 +62,14 @@ internal static class BaseReachability
                     }
                     else
                     {
-                        unreachableState ??= ($"'{member.Name}'", current);
+                        unreachableState ??= (member.Name, current);
                     }
                 }
             }
 
             if (!own && current.DeclaringSyntaxReferences.IsEmpty)
             {
-                foreach (int ordinal in GeneratedHooks(current, known))
+                foreach (int ordinal in HookBinder.GeneratedHookOrdinals(current))
                 {
                     bool isState = ordinal == HookCatalog.SaveStateOrdinal || ordinal == HookCatalog.LoadStateOrdinal;
                     if (isState && !visibleState && !visibleHooks.Contains(ordinal))
@@ -94,7 +97,7 @@ internal static class BaseReachability
             context.ReportDiagnostic(Diagnostic.Create(
                 known.Links.For(DiagnosticDescriptors.InvalidHookMethod),
                 location,
-                lost.Value.Member.Trim('\''),
+                lost.Value.Member,
                 hook,
                 $"it is private in the base class '{lost.Value.Base.Name}', and '{type.Name}' also handles {hook} ('{handler.Name}'), so the {hook} generated for '{type.Name}' cannot call it and it would never run; make it protected"));
         }
@@ -108,31 +111,8 @@ internal static class BaseReachability
             context.ReportDiagnostic(Diagnostic.Create(
                 known.Links.For(DiagnosticDescriptors.UnsupportedStateMember),
                 anchor?.Locations.FirstOrDefault() ?? fallback,
-                missing.Member.Trim('\''),
+                missing.Member,
                 $"is private in the base class '{missing.Base.Name}', and '{type.Name}' saves state of its own, so the OnSaveState generated for '{type.Name}' cannot write it; make it protected"));
-        }
-    }
-
-    /// <summary>The hook ordinals a compiled base class's <c>[GeneratedCallback(mask)]</c> lists.</summary>
-    private static IEnumerable<int> GeneratedHooks(INamedTypeSymbol type, KnownSymbols known)
-    {
-        foreach (AttributeData attribute in type.GetAttributes())
-        {
-            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.GeneratedCallback)
-                || attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Value is not { } value)
-            {
-                continue;
-            }
-
-            long bits = System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
-            for (int ordinal = 0; ordinal < HookCatalog.All.Length && ordinal < 63; ordinal++)
-            {
-                if ((bits & (1L << ordinal)) != 0)
-                {
-                    yield return ordinal;
-                }
-            }
         }
     }
 }

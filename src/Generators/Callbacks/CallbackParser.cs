@@ -151,7 +151,10 @@ internal static class CallbackParser
         {
             if (!SymbolEqualityComparer.Default.Equals(declaring, type) && declaring.DeclaringSyntaxReferences.IsEmpty)
             {
-                MarkGeneratedHooks(declaring, mask);
+                foreach (int ordinal in HookBinder.GeneratedHookOrdinals(declaring))
+                {
+                    mask[ordinal] = true;
+                }
             }
         }
 
@@ -186,30 +189,6 @@ internal static class CallbackParser
             ? "this.StateKey"
             : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(stateKey ?? scope.FullName, quote: true);
         return new CallbackModel(scope, classPriority, errorPolicy, ranks == 1, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray(), bindings.ToEquatableArray());
-    }
-
-    /// <summary>Sets the hooks a base class's <c>[GeneratedCallback(mask)]</c> lists.</summary>
-    private static void MarkGeneratedHooks(INamedTypeSymbol declaring, bool[] mask)
-    {
-        foreach (AttributeData attribute in declaring.GetAttributes())
-        {
-            if (attribute.AttributeClass is null
-                || HookBinder.MetadataName(attribute.AttributeClass) != HookCatalog.GeneratedCallbackAttributeMetadataName
-                || attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Value is not { } value)
-            {
-                continue;
-            }
-
-            long bits = System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
-            for (int ordinal = 0; ordinal < mask.Length && ordinal < 63; ordinal++)
-            {
-                if ((bits & (1L << ordinal)) != 0)
-                {
-                    mask[ordinal] = true;
-                }
-            }
-        }
     }
 
     /// <summary>The method an override overrides, through every level: one hook method however often it is overridden.</summary>

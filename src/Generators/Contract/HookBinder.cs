@@ -220,6 +220,33 @@ namespace DreamTrainer.Contract
             return null;
         }
 
+        /// <summary>
+        /// The hook ordinals a class's <c>[GeneratedCallback(mask)]</c> lists: what a callback compiled
+        /// elsewhere handles, private hook methods and state included, which its metadata does not show.
+        /// </summary>
+        public static IEnumerable<int> GeneratedHookOrdinals(INamedTypeSymbol type)
+        {
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                if (attribute.AttributeClass is null
+                    || MetadataName(attribute.AttributeClass) != HookCatalog.GeneratedCallbackAttributeMetadataName
+                    || attribute.ConstructorArguments.Length != 1
+                    || attribute.ConstructorArguments[0].Value is not { } value)
+                {
+                    continue;
+                }
+
+                long bits = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+                for (int ordinal = 0; ordinal < HookCatalog.All.Length && ordinal < 63; ordinal++)
+                {
+                    if ((bits & (1L << ordinal)) != 0)
+                    {
+                        yield return ordinal;
+                    }
+                }
+            }
+        }
+
         /// <summary>The namespace-qualified metadata name, e.g. <c>System.Int32</c>.</summary>
         public static string MetadataName(ITypeSymbol type)
         {
