@@ -21,6 +21,12 @@ internal static class BaseReachability
     public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)
     {
         Compilation compilation = context.Compilation;
+        var chain = new List<INamedTypeSymbol>();
+        for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            chain.Insert(0, current);
+        }
+
         var reachable = new Dictionary<int, IMethodSymbol>();
         var unreachable = new Dictionary<int, (string Member, INamedTypeSymbol Base)>();
         ISymbol? reachableState = null;
@@ -39,6 +45,18 @@ internal static class BaseReachability
                     foreach ((HookDefinition hook, AttributeData _) in known.HooksOf(method))
                     {
                         visibleHooks.Add(hook.Ordinal);
+                        if (canReach && !own && FirstHookDeclaration(method, hook, known)
+                            && HookBinder.Hiding(method, current, chain) == HookHiding.Between
+                            && !compilation.IsSymbolAccessibleWithin(method, type, throughType: current))
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                known.Links.For(DiagnosticDescriptors.InvalidHookMethod),
+                                type.Locations.FirstOrDefault() ?? Location.None,
+                                method.Name,
+                                hook.MethodName,
+                                $"a member of the same name in a class between '{current.Name}' and '{type.Name}' hides it, and being protected it cannot be called through '{current.Name}' from the code generated for '{type.Name}', so it would never run; rename one of them"));
+                        }
+
                         if (canReach)
                         {
                             // The callback's own class comes first: its handler is the one named.
@@ -114,5 +132,19 @@ internal static class BaseReachability
                 missing.Member,
                 $"is private in the base class '{missing.Base.Name}', and '{type.Name}' saves state of its own, so the OnSaveState generated for '{type.Name}' cannot write it; make it protected"));
         }
+    }
+
+    /// <summary>True unless a method this one overrides is already a hook method for <paramref name="hook"/> (that one is called).</summary>
+    private static bool FirstHookDeclaration(IMethodSymbol method, HookDefinition hook, KnownSymbols known)
+    {
+        for (IMethodSymbol? overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (known.HooksOf(overridden).Any(found => found.Hook.Ordinal == hook.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

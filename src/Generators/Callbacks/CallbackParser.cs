@@ -131,7 +131,7 @@ internal static class CallbackParser
                     }
 
                     // An override of a hook method already called is not called again: the call dispatches to it.
-                    if (!(called[hook.Ordinal] ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(Root(method)))
+                    if (!(called[hook.Ordinal] ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(HookBinder.OverriddenRoot(method)))
                     {
                         continue;
                     }
@@ -191,64 +191,22 @@ internal static class CallbackParser
         return new CallbackModel(scope, classPriority, errorPolicy, ranks == 1, stateKeyExpression, hooks.ToEquatableArray(), state.ToEquatableArray(), bindings.ToEquatableArray());
     }
 
-    /// <summary>The method an override overrides, through every level: one hook method however often it is overridden.</summary>
-    private static IMethodSymbol Root(IMethodSymbol method)
-    {
-        IMethodSymbol root = method.OriginalDefinition;
-        while (root.OverriddenMethod is { } overridden)
-        {
-            root = overridden.OriginalDefinition;
-        }
-
-        return root;
-    }
-
     /// <summary>
     /// How <paramref name="type"/>'s generated code calls <paramref name="method"/>, declared in
-    /// <paramref name="declaring"/>: by name (empty) unless a class between them declares a member of
-    /// the same name that does not override it (a <c>new</c> method, an overload, a property), which
-    /// the plain name would reach instead; then through <c>base</c> when only <paramref name="type"/>
-    /// declares one, else through a cast to <paramref name="declaring"/>; null when neither may be
-    /// written (a protected method hidden in a class in between), so nothing is called.
+    /// <paramref name="declaring"/>: by name (empty); through <c>base</c> when a member of
+    /// <paramref name="type"/> hides it; through a cast to <paramref name="declaring"/> when a class in
+    /// between hides it; null when that cast may not be written (a protected method: CS1540), so
+    /// nothing is called (DT0103 reports it).
     /// </summary>
-    private static string? Receiver(IMethodSymbol method, INamedTypeSymbol declaring, INamedTypeSymbol type, List<INamedTypeSymbol> chain, Compilation compilation)
-    {
-        bool hiddenInType = false;
-        bool hiddenBetween = false;
-        for (int index = chain.IndexOf(declaring) + 1; index < chain.Count; index++)
+    private static string? Receiver(IMethodSymbol method, INamedTypeSymbol declaring, INamedTypeSymbol type, List<INamedTypeSymbol> chain, Compilation compilation) =>
+        HookBinder.Hiding(method, declaring, chain) switch
         {
-            foreach (ISymbol member in chain[index].GetMembers(method.Name))
-            {
-                if (member is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(Root(candidate), Root(method)))
-                {
-                    continue;
-                }
-
-                if (index == chain.Count - 1)
-                {
-                    hiddenInType = true;
-                }
-                else
-                {
-                    hiddenBetween = true;
-                }
-            }
-        }
-
-        if (!hiddenInType && !hiddenBetween)
-        {
-            return string.Empty;
-        }
-
-        if (!hiddenBetween)
-        {
-            return "base";
-        }
-
-        return compilation.IsSymbolAccessibleWithin(method, type, throughType: declaring)
-            ? $"(({declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})this)"
-            : null;
-    }
+            HookHiding.None => string.Empty,
+            HookHiding.InCallback => "base",
+            _ => compilation.IsSymbolAccessibleWithin(method, type, throughType: declaring)
+                ? $"(({declaring.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})this)"
+                : null,
+        };
 
     /// <summary>True when the type declares another method with this signature (already a compile error; a call would be ambiguous).</summary>
     private static bool IsDuplicateDefinition(IMethodSymbol method)

@@ -7,6 +7,19 @@ using Microsoft.CodeAnalysis;
 
 namespace DreamTrainer.Contract
 {
+    /// <summary>Whether a base class's hook method is hidden from the callback's generated code (<see cref="HookBinder.Hiding"/>).</summary>
+    internal enum HookHiding
+    {
+        /// <summary>Called by its name.</summary>
+        None,
+
+        /// <summary>The callback's own class declares the hiding member: called through <c>base</c>.</summary>
+        InCallback,
+
+        /// <summary>A class between declares it: called through a cast to the declaring class, where that is allowed.</summary>
+        Between,
+    }
+
     /// <summary>Why a hook method cannot be called as the catalogue requires.</summary>
     internal enum HookShapeProblem
     {
@@ -218,6 +231,58 @@ namespace DreamTrainer.Contract
             }
 
             return null;
+        }
+
+        /// <summary>The method an override overrides, through every level: one hook method however often it is overridden.</summary>
+        public static IMethodSymbol OverriddenRoot(IMethodSymbol method)
+        {
+            IMethodSymbol root = method.OriginalDefinition;
+            while (root.OverriddenMethod is { } overridden)
+            {
+                root = overridden.OriginalDefinition;
+            }
+
+            return root;
+        }
+
+        /// <summary>
+        /// Whether a class after <paramref name="declaring"/> in <paramref name="chain"/> (base first,
+        /// ending with the callback) declares a member named like <paramref name="method"/> that does
+        /// not override it — a <c>new</c> method, an overload, a property — which a call by the plain
+        /// name from the callback's generated code would reach instead.
+        /// </summary>
+        public static HookHiding Hiding(IMethodSymbol method, INamedTypeSymbol declaring, IReadOnlyList<INamedTypeSymbol> chain)
+        {
+            HookHiding hiding = HookHiding.None;
+            IMethodSymbol root = OverriddenRoot(method);
+            int start = -1;
+            for (int index = 0; index < chain.Count; index++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(chain[index], declaring))
+                {
+                    start = index;
+                }
+            }
+
+            for (int index = start + 1; start >= 0 && index < chain.Count; index++)
+            {
+                foreach (ISymbol member in chain[index].GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(OverriddenRoot(candidate), root))
+                    {
+                        continue;
+                    }
+
+                    if (index < chain.Count - 1)
+                    {
+                        return HookHiding.Between;
+                    }
+
+                    hiding = HookHiding.InCallback;
+                }
+            }
+
+            return hiding;
         }
 
         /// <summary>

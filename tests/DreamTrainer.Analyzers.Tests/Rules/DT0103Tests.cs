@@ -42,6 +42,30 @@ public class DT0103Tests
         """);
 
     [Fact]
+    public void A_protected_base_hook_hidden_by_a_class_in_between_is_reported_in_the_callback_below() => AnalyzerVerifier.Verify("""
+        using DreamTrainer;
+
+        public partial class Root
+        {
+            [OnTrainStart] protected void Open() { }
+            [OnTrainEnd] public void Close() { }
+        }
+
+        // Hides both with new: Open (protected) cannot be reached through a Root-typed cast from Leaf,
+        // Close (public) can.
+        public partial class Middle : Root
+        {
+            [OnTrainStart] protected new void Open() { }
+            [OnTrainEnd] public new void Close() { }
+        }
+
+        public sealed partial class {|DT0103:Leaf|} : Middle
+        {
+            [OnTrainEpochEnd] void Epoch() { }
+        }
+        """);
+
+    [Fact]
     public void Hooks_in_a_struct_are_reported() => AnalyzerVerifier.Verify("""
         using DreamTrainer;
 
