@@ -60,6 +60,31 @@ public class FunctionalTests
 
     private static ICallback New(Assembly assembly, string type) => (ICallback)Activator.CreateInstance(assembly.GetType(type)!)!;
 
+    /// <summary>
+    /// Trains a new <paramref name="type"/> 2 epochs of 3 batches, checkpoints, and resumes a second
+    /// one from the checkpoint for a third epoch: the first callback, the resumed one and its trainer.
+    /// </summary>
+    private static (dynamic First, dynamic Resumed, Trainer Trainer) TrainCheckpointAndResume(Assembly assembly, string type)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            ICallback first = New(assembly, type);
+            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { first });
+            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
+            trainer.SaveCheckpoint(path);
+
+            ICallback second = New(assembly, type);
+            var resumed = new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { second });
+            resumed.Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
+            return (first, second, resumed);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Order_across_classes_follows_priority_then_registration_and_methods_run_in_declaration_order()
     {
@@ -182,30 +207,14 @@ public class FunctionalTests
                 }
             }
             """);
-        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            dynamic first = New(assembly, "Samples.Counter");
-            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { (ICallback)first });
-            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
-            trainer.SaveCheckpoint(path);
-
-            dynamic second = New(assembly, "Samples.Counter");
-            var resumed = new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { (ICallback)second });
-            resumed.Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
-
-            Assert.Equal(9, (int)second.Batches);
-            Assert.Equal(new[] { 0.5, 0.5, 0.5 }, (IEnumerable<double>)second.History);
-            Assert.Equal(-1.5, (double)second.Best);
-            Assert.Equal("Max", second.Mode.ToString());
-            Assert.Equal(0.5f, (float)second.Scale);
-            Assert.Equal(2, (int?)second.BestEpoch);
-            Assert.Empty(resumed.Context!.Warnings);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        (_, dynamic second, Trainer resumed) = TrainCheckpointAndResume(assembly, "Samples.Counter");
+        Assert.Equal(9, (int)second.Batches);
+        Assert.Equal(new[] { 0.5, 0.5, 0.5 }, (IEnumerable<double>)second.History);
+        Assert.Equal(-1.5, (double)second.Best);
+        Assert.Equal("Max", second.Mode.ToString());
+        Assert.Equal(0.5f, (float)second.Scale);
+        Assert.Equal(2, (int?)second.BestEpoch);
+        Assert.Empty(resumed.Context!.Warnings);
     }
 
     [Fact]
@@ -228,25 +237,8 @@ public class FunctionalTests
                 [OnTrainEnd] private void Done() { }
             }
             """);
-        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            dynamic first = New(assembly, "Samples.Derived");
-            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { (ICallback)first });
-            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
-            trainer.SaveCheckpoint(path);
-
-            dynamic second = New(assembly, "Samples.Derived");
-            var resumed = new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { (ICallback)second });
-            resumed.Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
-
-            // 6 batches before the checkpoint, 3 after: the base's private counter went through it.
-            Assert.Equal(9, (int)second.Batches);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        // 6 batches before the checkpoint, 3 after: the base's private counter went through it.
+        Assert.Equal(9, (int)TrainCheckpointAndResume(assembly, "Samples.Derived").Resumed.Batches);
     }
 
     [Fact]
@@ -288,24 +280,15 @@ public class FunctionalTests
 
         ResolveEventHandler resolve = (_, args) => args.Name == libraryAssembly.FullName ? libraryAssembly : null;
         AppDomain.CurrentDomain.AssemblyResolve += resolve;
-        string path = Path.Combine(Path.GetTempPath(), $"dt-gen-{Guid.NewGuid():N}.ckpt");
         try
         {
-            Assembly assembly = Assembly.Load(userImage.ToArray());
-            dynamic first = New(assembly, "Samples.Derived");
-            var trainer = new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { (ICallback)first });
-            trainer.Fit(new ConstantModule(), new[] { 1, 2, 3 });
-            trainer.SaveCheckpoint(path);
+            (dynamic first, dynamic resumed, _) = TrainCheckpointAndResume(Assembly.Load(userImage.ToArray()), "Samples.Derived");
             Assert.Equal(1, (int)first.Starts);
-
-            dynamic second = New(assembly, "Samples.Derived");
-            new Trainer(new TrainerOptions { MaxEpochs = 3 }, new CallbackCollection { (ICallback)second }).Resume(path, new ConstantModule(), new[] { 1, 2, 3 });
-            Assert.Equal(9, (int)second.Batches);
+            Assert.Equal(9, (int)resumed.Batches);
         }
         finally
         {
             AppDomain.CurrentDomain.AssemblyResolve -= resolve;
-            File.Delete(path);
         }
     }
 
