@@ -108,11 +108,17 @@ internal static class TensorOps
         ParameterExpression[] arguments = delegateParameters.Select((t, i) => Expression.Parameter(t, "a" + i)).ToArray();
         ParameterInfo[] all = best.GetParameters();
         IEnumerable<Expression> passed = arguments.Skip(best.IsStatic ? 0 : 1).Cast<Expression>()
-            .Concat(all.Skip(leading.Length).Select(p => (Expression)Expression.Constant(p.DefaultValue, p.ParameterType)));
+            .Concat(all.Skip(leading.Length).Select(DefaultOf));
         Expression call = best.IsStatic ? Expression.Call(best, passed) : Expression.Call(arguments[0], best, passed);
         Type returns = typeof(TDelegate).GetMethod("Invoke")!.ReturnType;
         return Expression.Lambda<TDelegate>(call.Type == returns ? call : Expression.Convert(call, returns), arguments).Compile();
     }
+
+    /// <summary>An optional parameter's default; <c>= default</c> of a struct reads as null in metadata.</summary>
+    private static Expression DefaultOf(ParameterInfo parameter) =>
+        parameter.DefaultValue is null && parameter.ParameterType.IsValueType && Nullable.GetUnderlyingType(parameter.ParameterType) is null
+            ? Expression.Default(parameter.ParameterType)
+            : Expression.Constant(parameter.DefaultValue, parameter.ParameterType);
 
     private static Func<Tensor, Tensor?> BindGradient()
     {
