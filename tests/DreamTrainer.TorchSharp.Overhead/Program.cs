@@ -11,9 +11,9 @@ using DreamTrainer.TorchSharp;
 using DreamTrainer.TorchSharp.Overhead;
 using static TorchSharp.torch;
 
-// The overhead budget of docs/performance.md: the digits MLP for --epochs epochs, three ways, in
-// alternating order for --runs rounds after one warm-up round; the median time of each and its
-// ratio to the hand-written loop.
+// The overhead budget of docs/performance.md: the digits MLP for --epochs epochs, run by each loop of
+// --loops in alternating order for --runs rounds after one warm-up round; the median time of each
+// and its ratio to the first (the hand-written loop by default).
 int epochs = Option("--epochs", 20);
 int runs = Option("--runs", 15);
 
@@ -32,15 +32,25 @@ var validation = new DigitsLoader(validationIndices, 128);
 int callbacksAt = Array.IndexOf(args, "--callbacks");
 string[] chosen = callbacksAt >= 0 && callbacksAt + 1 < args.Length ? args[callbacksAt + 1].Split(',') : new[] { "progress", "early-stopping", "checkpoints", "json-log" };
 
-var variants = new (string Name, Func<int, double> Run)[]
-{
-    ("hand-written TorchSharp loop", _ => HandWrittenLoop.Run(data, train, validation, epochs, device)),
-    ("trainer + adapter + scheduler", _ => Fit(new CallbackCollection { Scheduler() })),
-    ("trainer + adapter + the sample's callbacks", round => Fit(SampleCallbacks(round), background: true)),
-    ("the same, files written on the training thread", round => Fit(SampleCallbacks(round), background: false)),
-};
+// --loops hand,trainer,callbacks (default) or any of those and sync: the loops measured, in
+// alternation; the first is the baseline of the ratios. The synchronous-writes loop is not in the
+// default set: its flushes (five an epoch, on the training thread) disturb the loops run after it in
+// the same process, so it is measured in a run of its own (--loops hand,sync).
+int loopsAt = Array.IndexOf(args, "--loops");
+string[] loopNames = loopsAt >= 0 && loopsAt + 1 < args.Length ? args[loopsAt + 1].Split(',') : new[] { "hand", "trainer", "callbacks" };
 
-CallbackCollection SampleCallbacks(int round)
+// Each run writes into a folder of its own (its loop and round): a run that found another run's
+// checkpoints and log in its folder would do other work than the first (warn, version its names).
+var variants = loopNames.Select(name => name switch
+{
+    "hand" => ("hand-written TorchSharp loop", (Func<string, double>)(_ => HandWrittenLoop.Run(data, train, validation, epochs, device))),
+    "trainer" => ("trainer + adapter + scheduler", _ => Fit(new CallbackCollection { Scheduler() })),
+    "callbacks" => ("trainer + adapter + the sample's callbacks", folder => Fit(SampleCallbacks(folder), background: true)),
+    "sync" => ("the same, files written on the training thread", folder => Fit(SampleCallbacks(folder), background: false)),
+    _ => throw new ArgumentException($"--loops: unknown loop '{name}' (hand, trainer, callbacks, sync)."),
+}).Select(loop => (Name: loop.Item1, Run: loop.Item2)).ToArray();
+
+CallbackCollection SampleCallbacks(string folder)
 {
     var callbacks = new CallbackCollection { Scheduler() };
     foreach (string name in chosen)
@@ -49,8 +59,8 @@ CallbackCollection SampleCallbacks(int round)
         {
             "progress" => new ProgressBar(refreshRate: 10, output: TextWriter.Null, interactive: false),
             "early-stopping" => new EarlyStoppingCallback(monitor: "val_loss", patience: epochs, minDelta: 1e-4, restoreBestWeights: true, output: TextWriter.Null),
-            "checkpoints" => new CheckpointCallback(Path.Combine(directory, $"checkpoints-{round}"), monitor: "val_loss", saveTopK: 2),
-            "json-log" => new JsonTrainingLogger(Path.Combine(directory, $"log-{round}.json"), TextWriter.Null),
+            "checkpoints" => new CheckpointCallback(Path.Combine(folder, "checkpoints"), monitor: "val_loss", saveTopK: 2),
+            "json-log" => new JsonTrainingLogger(Path.Combine(folder, "log.json"), TextWriter.Null),
             _ => throw new ArgumentException($"--callbacks: unknown callback '{name}' (progress, early-stopping, checkpoints, json-log)."),
         });
     }
@@ -70,7 +80,7 @@ try
             GC.Collect();
             GC.WaitForPendingFinalizers();
             var clock = Stopwatch.StartNew();
-            losses[v] = variants[v].Run(round);
+            losses[v] = variants[v].Run(Path.Combine(directory, $"loop{v}-round{round}"));
             clock.Stop();
             if (round >= 0)
             {
