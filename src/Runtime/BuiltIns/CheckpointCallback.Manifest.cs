@@ -64,7 +64,9 @@ public sealed partial class CheckpointCallback
             ["kept"] = keptArray,
             ["owned"] = ownedArray,
         };
-        _files.Write(Path.Combine(Directory, ManifestFileName), stream =>
+        // Serialized where it is written (in the background, off the training thread): the tree is
+        // this method's own and nothing changes it after.
+        _files.WriteLater(Path.Combine(Directory, ManifestFileName), stream =>
         {
             using var writer = new Utf8JsonWriter(stream, JsonText.Indented);
             manifest.WriteTo(writer);

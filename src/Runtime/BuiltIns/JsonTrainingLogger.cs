@@ -12,7 +12,8 @@ namespace DreamTrainer;
 /// Writes the training log as a JSON array, one object per epoch:
 /// <c>{"epoch": 1, "timestamp": "2026-11-21T05:00:00.0000000+00:00", "loss": 0.5, "val_loss": 0.4, …}</c>
 /// with every metric of the epoch (non-finite values as <c>null</c>); <c>epoch</c> counts from 1. The file is rewritten
-/// atomically after each epoch. At the end of training it writes <c>&lt;name&gt;.summary.json</c>
+/// atomically after each epoch: each epoch's object is serialized once, when it is recorded, and the
+/// file is the array of those texts (with background writes, put together on the writer thread). At the end of training it writes <c>&lt;name&gt;.summary.json</c>
 /// (total training time, epochs, end reason, final metrics) and prints a one-line summary.
 /// A resumed run keeps the entries of the epochs before the checkpoint.
 /// </summary>
@@ -21,8 +22,15 @@ public sealed partial class JsonTrainingLogger
 {
     private static readonly JsonWriterOptions Indented = JsonText.Indented;
 
+    // The separators of an indented array of objects as Utf8JsonWriter writes one ("[\n  ", ",\n  ", "\n]"),
+    // taken from the writer itself so the file reads as one it wrote whole.
+    private static readonly (byte[] Open, byte[] Between, byte[] Close) ArrayText = Separators();
+
     private readonly TextWriter? _output;
     private readonly List<JsonObject> _entries = new();
+
+    // Each entry as it appears in the file (an object indented one level), serialized once.
+    private readonly List<byte[]> _entryTexts = new();
     private long _startTimestamp;
 
     /// <summary>Creates the logger.</summary>
@@ -55,6 +63,7 @@ public sealed partial class JsonTrainingLogger
         _files = context.Files;
         _startTimestamp = Stopwatch.GetTimestamp();
         _entries.Clear();
+        _entryTexts.Clear();
         string folder = System.IO.Path.GetDirectoryName(Path)!;
         string log = System.IO.Path.GetFileName(Path), summary = System.IO.Path.GetFileName(SummaryPath);
         AtomicFile.RemoveStaleTemporaries(folder, target => target == log || target == summary);
@@ -65,7 +74,7 @@ public sealed partial class JsonTrainingLogger
             {
                 if (entry is JsonObject item && item["epoch"] is JsonValue number && number.TryGetValue(out int epochNumber) && epochNumber <= context.EpochsCompleted)
                 {
-                    _entries.Add((JsonObject)item.DeepClone());
+                    Add((JsonObject)item.DeepClone());
                 }
             }
         }
@@ -98,14 +107,69 @@ public sealed partial class JsonTrainingLogger
             entry[metric.Key] = double.IsFinite(metric.Value) ? JsonValue.Create(metric.Value) : null;
         }
 
+        Add(entry);
+        byte[][] texts = _entryTexts.ToArray();
+        _files.WriteLater(Path, stream => WriteArray(stream, texts));
+    }
+
+    private void Add(JsonObject entry)
+    {
         _entries.Add(entry);
-        var array = new JsonArray();
-        foreach (JsonObject item in _entries)
+        _entryTexts.Add(EntryText(entry));
+    }
+
+    /// <summary>The log file: the entries' texts in an indented array.</summary>
+    private static void WriteArray(Stream stream, byte[][] texts)
+    {
+        if (texts.Length == 0)
         {
-            array.Add(item.DeepClone());
+            stream.Write("[]"u8);
+            return;
         }
 
-        Write(Path, array);
+        stream.Write(ArrayText.Open);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            if (i > 0)
+            {
+                stream.Write(ArrayText.Between);
+            }
+
+            stream.Write(texts[i]);
+        }
+
+        stream.Write(ArrayText.Close);
+    }
+
+    /// <summary>An entry's text as an element of the indented array: from its '{' to its '}'.</summary>
+    private static byte[] EntryText(JsonObject entry)
+    {
+        var wrapper = new JsonArray(entry);
+        byte[] array = Serialize(wrapper);
+        wrapper.Clear();
+        int start = Array.IndexOf(array, (byte)'{');
+        int end = Array.LastIndexOf(array, (byte)'}');
+        return array.AsSpan(start, end - start + 1).ToArray();
+    }
+
+    private static (byte[] Open, byte[] Between, byte[] Close) Separators()
+    {
+        byte[] two = Serialize(new JsonArray(new JsonObject(), new JsonObject()));
+        int first = Array.IndexOf(two, (byte)'{');
+        int second = Array.LastIndexOf(two, (byte)'{');
+        int last = Array.LastIndexOf(two, (byte)'}');
+        return (two[..first], two[(first + 2)..second], two[(last + 1)..]);
+    }
+
+    private static byte[] Serialize(JsonNode node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Indented))
+        {
+            node.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     [OnTrainEnd]

@@ -47,10 +47,11 @@ public sealed partial class CheckpointFile
             taken.Add((name, Taken(write)));
         }
 
-        Action<Stream> takenManifest = Taken(manifestStream => WriteManifest(manifestStream, manifest));
+        // The manifest is serialized on the background thread: its tree was built for this save
+        // (callbacks write values into it, never nodes of their own) and nothing changes it after.
         foreach (string path in paths)
         {
-            files.WriteLater(path, stream => Assemble(stream, takenManifest, model, taken));
+            files.WriteLater(path, stream => Assemble(stream, manifestStream => WriteManifest(manifestStream, manifest), model, taken));
         }
     }
 

@@ -100,6 +100,41 @@ public class FileCallbackTests : IDisposable
         Assert.Contains("Training completed after 3 epoch(s)", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Json_log_is_byte_for_byte_the_indented_array_the_json_writer_writes_whole(bool background)
+    {
+        // The logger serializes each epoch's entry once and writes the file as the array of those
+        // texts; the file must read as the writer's own output for the whole array, whatever the
+        // metric names and values (braces and quotes in a name, non-ASCII, a NaN written as null).
+        string path = Path.Combine(_directory, "log.json");
+        var module = new NoOpModule
+        {
+            Train = (batch, context) =>
+            {
+                context.Log("acc{\"top\":1}", batch, MetricReduction.Mean);
+                context.Log("genauigkeit_ä_€", context.Epoch == 1 ? double.NaN : 0.25 * context.Epoch);
+                return 1.0;
+            },
+        };
+
+        new Trainer(new TrainerOptions { MaxEpochs = 4, WriteFilesInBackground = background }, new CallbackCollection { new JsonTrainingLogger(path) }).Fit(module, new[] { 1, 2 }, new[] { 1 });
+
+        byte[] written = File.ReadAllBytes(path);
+        JsonArray log = JsonNode.Parse(written)!.AsArray();
+        Assert.Equal(4, log.Count);
+        Assert.Equal(1.5, log[0]!["acc{\"top\":1}"]!.GetValue<double>());
+        Assert.Null(log[1]!["genauigkeit_ä_€"]);
+        var whole = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(whole, new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            log.WriteTo(writer);
+        }
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(whole.WrittenSpan), System.Text.Encoding.UTF8.GetString(written));
+    }
+
     [Fact]
     public void Csv_log_has_epoch_then_sorted_metric_columns_and_NA_for_missing_values()
     {
