@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
@@ -14,50 +13,56 @@ namespace DreamTrainer;
 /// background thread then performs the writes and deletes, atomically and in the order they were
 /// asked for, so the folder goes through the same states as with synchronous writes and a kill at
 /// any instant leaves one of them. Operations go to the disk in groups, those asked for between
-/// two training steps (an epoch's checkpoints, manifest and log; <see cref="EndGroup"/>): each
-/// temporary file is written when its operation is taken, the group's files are flushed to disk
-/// with one flush when the group ends, then renamed and deleted in order — each file on the disk
-/// before its name changes, as with synchronous writes, for one flush instead of one per file.
+/// two training steps (an epoch's checkpoints, manifest and log; <see cref="EndGroup"/>). The
+/// training thread hands the background thread a group whole when it ends — one wake-up of the
+/// writer an epoch; handing it each operation as it came woke it several times an epoch, and it
+/// spun on its queue between them, which cost the training thread measurably on two cores. The
+/// background thread writes the group's temporary files, flushes them to disk with one flush, then
+/// renames and deletes in order — each file on the disk before its name changes, as with
+/// synchronous writes, for one flush instead of one per file.
 /// <see cref="Exists"/> answers for the files as they will be once the pending operations are done.
 /// A failed background write fails the run: the next file operation throws it, the trainer checks
 /// at each epoch's start, and the run's end waits for every pending write and throws what failed.
 /// </summary>
 internal sealed class RunFiles : IDisposable
 {
-    // Operations waiting at most: beyond this the training thread waits, so memory stays bounded
-    // when the disk is slower than training.
-    private const int MaxPending = 16;
+    // Groups handed over and not yet taken, at most: beyond this the training thread waits, so
+    // memory stays bounded when the disk is slower than training.
+    private const int MaxWaitingGroups = 2;
 
-    // A group goes to the disk at the latest when it holds this many writes.
+    // A group goes to the disk at the latest when it holds this many operations.
     private const int MaxGroupWrites = 64;
 
-    private readonly BlockingCollection<Operation>? _queue;
+    private readonly bool _background;
     private Thread? _worker;
     private readonly Dictionary<string, (bool Exists, int Pending)> _pending = new(StringComparer.Ordinal);
+
+    // Guards _pending, _outstanding, _handed and _completing; the two threads wait on it for each other.
     private readonly object _gate = new();
     private int _outstanding;
     private Exception? _failure;
 
-    // Operations asked for since the last group ended (the training thread's count).
-    private int _ungrouped;
+    // Groups handed to the background thread, in order; _completing once Dispose asks it to end.
+    private readonly Queue<List<Operation>> _handed = new();
+    private bool _completing;
+
+    // Operations asked for since the last group ended (the training thread's).
+    private List<Operation> _ungrouped = new();
 
     // The background thread's group: operations taken, their temporary files written, not yet in place.
     private readonly List<(Operation Operation, AtomicFile.Pending? File)> _group = new();
 
     private RunFiles(bool background)
     {
-        if (background)
-        {
-            // The thread starts with the first operation: a run that writes nothing (or fails to resume) starts none.
-            _queue = new BlockingCollection<Operation>(MaxPending);
-        }
+        // The thread starts with the first operation: a run that writes nothing (or fails to resume) starts none.
+        _background = background;
     }
 
     /// <summary>Writes at once, on the calling thread.</summary>
     public static RunFiles Synchronous { get; } = new(background: false);
 
     /// <summary>Whether writes happen on the background thread.</summary>
-    public bool InBackground => _queue is not null;
+    public bool InBackground => _background;
 
     /// <summary>A writer for a run: in the background when <paramref name="background"/>, else <see cref="Synchronous"/>.</summary>
     public static RunFiles For(bool background) => background ? new RunFiles(background: true) : Synchronous;
@@ -65,7 +70,7 @@ internal sealed class RunFiles : IDisposable
     /// <summary>Writes <paramref name="path"/> atomically with what <paramref name="write"/> puts in the stream (called now, on this thread).</summary>
     public void Write(string path, Action<Stream> write)
     {
-        if (_queue is null)
+        if (!_background)
         {
             AtomicFile.Write(path, write);
             return;
@@ -84,7 +89,7 @@ internal sealed class RunFiles : IDisposable
     /// </summary>
     public void WriteLater(string path, Action<Stream> write)
     {
-        if (_queue is null)
+        if (!_background)
         {
             AtomicFile.Write(path, write);
             return;
@@ -97,7 +102,7 @@ internal sealed class RunFiles : IDisposable
     /// <summary>Deletes <paramref name="path"/> (no error when it is gone), after the operations asked for before.</summary>
     public void Delete(string path)
     {
-        if (_queue is null)
+        if (!_background)
         {
             AtomicFile.Delete(path);
             return;
@@ -110,7 +115,7 @@ internal sealed class RunFiles : IDisposable
     /// <summary>Whether <paramref name="path"/> exists once the pending operations are done.</summary>
     public bool Exists(string path)
     {
-        if (_queue is not null)
+        if (_background)
         {
             lock (_gate)
             {
@@ -141,19 +146,29 @@ internal sealed class RunFiles : IDisposable
     /// </summary>
     public void EndGroup()
     {
-        if (_ungrouped == 0)
+        if (_ungrouped.Count == 0)
         {
             return;
         }
 
-        _ungrouped = 0;
-        _queue!.Add(Operation.GroupEnd);
+        List<Operation> group = _ungrouped;
+        _ungrouped = new List<Operation>();
+        lock (_gate)
+        {
+            while (_handed.Count >= MaxWaitingGroups)
+            {
+                Monitor.Wait(_gate);
+            }
+
+            _handed.Enqueue(group);
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>Waits until every pending operation is done, then throws the failure of one, if one failed.</summary>
     public void Drain()
     {
-        if (_queue is not null)
+        if (_background)
         {
             EndGroup();
             lock (_gate)
@@ -171,11 +186,16 @@ internal sealed class RunFiles : IDisposable
     /// <summary>Ends the background thread after the pending operations.</summary>
     public void Dispose()
     {
-        if (_queue is not null && !_queue.IsAddingCompleted)
+        if (_background && !_completing)
         {
-            _queue.CompleteAdding();
+            EndGroup();
+            lock (_gate)
+            {
+                _completing = true;
+                Monitor.PulseAll(_gate);
+            }
+
             _worker?.Join();
-            _queue.Dispose();
         }
     }
 
@@ -193,29 +213,41 @@ internal sealed class RunFiles : IDisposable
             }
         }
 
-        _queue!.Add(operation);
-        _ungrouped++;
+        _ungrouped.Add(operation);
+        if (_ungrouped.Count >= MaxGroupWrites)
+        {
+            EndGroup();
+        }
     }
 
     private void Work()
     {
-        foreach (Operation operation in _queue!.GetConsumingEnumerable())
+        while (true)
         {
-            if (ReferenceEquals(operation, Operation.GroupEnd))
+            List<Operation> group;
+            lock (_gate)
             {
-                Commit();
-                continue;
+                while (_handed.Count == 0 && !_completing)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_handed.Count == 0)
+                {
+                    return;
+                }
+
+                group = _handed.Dequeue();
+                Monitor.PulseAll(_gate);
             }
 
-            Begin(operation);
-            if (_group.Count >= MaxGroupWrites)
+            foreach (Operation operation in group)
             {
-                Commit();
+                Begin(operation);
             }
+
+            Commit();
         }
-
-        // Adding ended (Dispose): what is left.
-        Commit();
     }
 
     /// <summary>
@@ -327,9 +359,6 @@ internal sealed class RunFiles : IDisposable
     /// <summary>A write (its content, or what writes it from a snapshot) or a delete (neither) of one file.</summary>
     private sealed record Operation(string Path, MemoryStream? Content, Action<Stream>? Writer)
     {
-        /// <summary>Not an operation: the end of a group (<see cref="EndGroup"/>).</summary>
-        public static readonly Operation GroupEnd = new(string.Empty, null, null);
-
         public bool IsDelete => Content is null && Writer is null;
     }
 }
