@@ -70,7 +70,7 @@ public sealed class TrainerOptions
     /// so a kill at any instant leaves a folder a synchronous run could have left. A failed write
     /// fails the run (at the next file operation, the next epoch's start, or the run's end, which
     /// waits for every pending write). Costs memory: each pending checkpoint is held until written
-    /// (at most 16 operations wait; then training waits). Default false.
+    /// (at most two groups of writes, an epoch's each, wait; then training waits). Default false.
     /// </summary>
     public bool WriteFilesInBackground { get; set; }
 
