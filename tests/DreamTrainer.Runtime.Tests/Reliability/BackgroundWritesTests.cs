@@ -159,6 +159,58 @@ public sealed class BackgroundWritesTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public void Training_waits_once_two_groups_wait_so_memory_stays_bounded_when_the_disk_stalls()
+    {
+        // The writer stalls on the first file; the training thread goes on handing over an epoch's
+        // group at each next epoch's first step, and waits once two groups wait behind the stalled one.
+        string log = Path.Combine(_root, "stalled", "training_log.json");
+        using var stalled = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        AtomicFile.FaultInjection = (stage, path) =>
+        {
+            if (path == log && stage == "created" && !stalled.IsSet)
+            {
+                stalled.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        int epochsEnded = 0;
+        var callbacks = new CallbackCollection
+        {
+            new JsonTrainingLogger(log),
+            new LambdaCallback { OnTrainEpochEnd = (_, _, _) => Interlocked.Increment(ref epochsEnded) },
+        };
+        var options = new TrainerOptions { MaxEpochs = 20, WriteFilesInBackground = true };
+        Exception? failure = null;
+        var fit = new Thread(() =>
+        {
+            try
+            {
+                new Trainer(options, callbacks).Fit(new ScriptedModule(new double[20]), new[] { 1, 2, 3 }, new[] { 1 });
+            }
+            catch (Exception caught)
+            {
+                failure = caught;
+            }
+        });
+        fit.Start();
+
+        Assert.True(stalled.Wait(TimeSpan.FromSeconds(30)), "the writer never started");
+        Thread.Sleep(300);
+        int first = Volatile.Read(ref epochsEnded);
+        Thread.Sleep(300);
+        int second = Volatile.Read(ref epochsEnded);
+        release.Set();
+        Assert.True(fit.Join(TimeSpan.FromSeconds(30)), "the run did not end after the writer went on");
+
+        // Epoch 1's group stalls, epochs 2 and 3 wait, epoch 4's first step waits: four epochs ended.
+        Assert.Equal(4, first);
+        Assert.Equal(first, second);
+        Assert.Null(failure);
+        Assert.Equal(20, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(log))!.AsArray().Count);
+    }
+
     private List<(string Stage, string File, int Thread)> Run(bool background, string name)
     {
         string folder = Path.Combine(_root, name);
