@@ -203,6 +203,12 @@ internal sealed class RunFiles : IDisposable
     {
         lock (_gate)
         {
+            if (_completing)
+            {
+                // The run's writer has ended: queued now, the operation would never be carried out.
+                throw new InvalidOperationException($"Writing '{operation.Path}' was asked for after the run's file writes ended (the trainer's run is over).");
+            }
+
             _pending.TryGetValue(operation.Path, out var state);
             _pending[operation.Path] = (!operation.IsDelete, state.Pending + 1);
             _outstanding++;

@@ -217,6 +217,24 @@ public sealed class BackgroundWritesTests : IDisposable
         Assert.Equal(20, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(log))!.AsArray().Count);
     }
 
+    [Fact]
+    public void A_write_asked_for_after_the_run_ended_fails_instead_of_being_queued_for_nothing()
+    {
+        Directory.CreateDirectory(_root);
+        string during = Path.Combine(_root, "during.txt"), after = Path.Combine(_root, "after.txt");
+        RunFiles files = RunFiles.For(background: true);
+        files.Write(during, stream => stream.WriteByte(1));
+        files.Drain();
+        files.Dispose();
+
+        var failure = Assert.Throws<InvalidOperationException>(() => files.Write(after, stream => stream.WriteByte(2)));
+
+        Assert.Contains(after, failure.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(during));
+        Assert.False(File.Exists(after));
+        files.Drain();
+    }
+
     private List<(string Stage, string File, int Thread)> Run(bool background, string name)
     {
         string folder = Path.Combine(_root, name);
