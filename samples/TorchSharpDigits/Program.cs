@@ -16,6 +16,15 @@ using MpiProcessGroup? group = distributed ? MpiProcessGroup.Initialize() : null
 TextWriter output = group is { Rank: not 0 } ? TextWriter.Null : Console.Out;
 Directory.CreateDirectory(directory);
 string logPath = Path.Combine(directory, "training_log.json");
+string checkpoints = Path.Combine(directory, "checkpoints");
+
+// Each run starts with a clean checkpoint folder (it is this sample's own), as QuickStart's does,
+// so no -v1 suffixes pile up across runs.
+if (group is not { Rank: not 0 } && Directory.Exists(checkpoints))
+{
+    Directory.Delete(checkpoints, recursive: true);
+}
+
 DigitsData data = DigitsData.Load();
 (int[] train, int[] validation) = data.Split(validationFraction: 0.2, seed: 42);
 using DigitsClassifier module = DigitsClassifier.Create(data, processGroup: group);
@@ -27,7 +36,7 @@ var callbacks = new CallbackCollection
     new ProgressBar(refreshRate: 10, output: output),
     new WarmupCosineScheduler(baseLearningRate: 0.05, warmupEpochs: 3, totalEpochs: epochs),
     new EarlyStoppingCallback(monitor: "val_loss", patience: 6, minDelta: 1e-4, restoreBestWeights: true, output: output),
-    new CheckpointCallback(Path.Combine(directory, "checkpoints"), monitor: "val_loss", saveTopK: 2),
+    new CheckpointCallback(checkpoints, monitor: "val_loss", saveTopK: 2),
     new JsonTrainingLogger(logPath, output),
 };
 // Checkpoints and the log are written on a background thread, in order and atomically; what they hold is taken here, on the training thread.
