@@ -77,8 +77,13 @@ public sealed partial class CsvLogger
         }
 
         _rows.Add(row);
-        string text = Render();
-        _files.Write(Path, stream => stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)));
+
+        // The file is rendered where it is written (in the background, off the training thread):
+        // the columns as they are now, and the rows, which never change once recorded.
+        var columns = new List<string> { "epoch" };
+        columns.AddRange(_columns.Where(c => c != "epoch"));
+        Dictionary<string, string>[] rows = _rows.ToArray();
+        _files.WriteLater(Path, stream => stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(columns, rows))));
     }
 
     /// <summary>The rows already in the file, by its own header; a resume keeps those of the epochs the checkpoint covers.</summary>
@@ -126,13 +131,11 @@ public sealed partial class CsvLogger
         }
     }
 
-    private string Render()
+    private string Render(List<string> columns, Dictionary<string, string>[] rows)
     {
-        var columns = new List<string> { "epoch" };
-        columns.AddRange(_columns.Where(c => c != "epoch"));
         var text = new StringBuilder();
         text.Append(string.Join(Separator, columns)).Append('\n');
-        foreach (Dictionary<string, string> row in _rows)
+        foreach (Dictionary<string, string> row in rows)
         {
             text.Append(string.Join(Separator, columns.Select(c => row.TryGetValue(c, out string? v) ? v : "NA"))).Append('\n');
         }

@@ -135,12 +135,14 @@ public class FileCallbackTests : IDisposable
         Assert.Equal(System.Text.Encoding.UTF8.GetString(whole.WrittenSpan), System.Text.Encoding.UTF8.GetString(written));
     }
 
-    [Fact]
-    public void Csv_log_has_epoch_then_sorted_metric_columns_and_NA_for_missing_values()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Csv_log_has_epoch_then_sorted_metric_columns_and_NA_for_missing_values(bool background)
     {
         string path = Path.Combine(_directory, "log.csv");
 
-        new Trainer(new TrainerOptions { MaxEpochs = 2, ValidateEveryNEpochs = 2 }, new CallbackCollection { new CsvLogger(path) })
+        new Trainer(new TrainerOptions { MaxEpochs = 2, ValidateEveryNEpochs = 2, WriteFilesInBackground = background }, new CallbackCollection { new CsvLogger(path) })
             .Fit(new ScriptedModule(new[] { 0.9, 0.8 }), new[] { 1 }, new[] { 1 });
 
         string[] lines = File.ReadAllLines(path);
