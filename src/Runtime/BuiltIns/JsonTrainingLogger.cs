@@ -13,7 +13,8 @@ namespace DreamTrainer;
 /// <c>{"epoch": 1, "timestamp": "2026-11-21T05:00:00.0000000+00:00", "loss": 0.5, "val_loss": 0.4, …}</c>
 /// with every metric of the epoch (non-finite values as <c>null</c>); <c>epoch</c> counts from 1. The file is rewritten
 /// atomically after each epoch: each epoch's object is serialized once, when it is recorded, and the
-/// file is the array of those texts (with background writes, put together on the writer thread). At the end of training it writes <c>&lt;name&gt;.summary.json</c>
+/// file is the array of those texts (with background writes, put together on the writer thread).
+/// At the end of training it writes <c>&lt;name&gt;.summary.json</c>
 /// (total training time, epochs, end reason, final metrics) and prints a one-line summary.
 /// A resumed run keeps the entries of the epochs before the checkpoint.
 /// </summary>
