@@ -19,21 +19,24 @@ public class KerasCsvLoggerTests : ParityFolder
             .LogInValidation("val_mse", _ => valLoss, MetricReduction.Mean);
 
     // keras-team/keras keras/src/callbacks/csv_logger_test.py::CSVLoggerTest::test_CSVLogger
-    [Fact]
-    public void test_CSVLogger()
+    // Run in both write modes: with background writes the file is rendered on the writer thread.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void test_CSVLogger(bool background)
     {
         string path = Path.Combine(Root, "log.tsv");
         const char sep = '\t';
 
         // Case 1: a new file with the given separator.
-        new Trainer(new TrainerOptions { MaxEpochs = 1 }, new CallbackCollection { new CsvLogger(path, separator: sep) }).Fit(MakeModel(), Batches(3), Batches(3));
+        new Trainer(new TrainerOptions { MaxEpochs = 1, WriteFilesInBackground = background }, new CallbackCollection { new CsvLogger(path, separator: sep) }).Fit(MakeModel(), Batches(3), Batches(3));
         Assert.Equal("epoch\tloss\tmse\tval_loss\tval_mse", File.ReadLines(path).First());
 
         // Case 2: append to the existing file, without a second header; case 3: the same logger object again.
         var appending = new CsvLogger(path, separator: sep, append: true);
-        var trainer = new Trainer(new TrainerOptions { MaxEpochs = 1 }, new CallbackCollection { appending });
+        var trainer = new Trainer(new TrainerOptions { MaxEpochs = 1, WriteFilesInBackground = background }, new CallbackCollection { appending });
         trainer.Fit(MakeModel(), Batches(3), Batches(3));
-        new Trainer(new TrainerOptions { MaxEpochs = 2 }, new CallbackCollection { appending }).Fit(MakeModel(), Batches(3), Batches(3));
+        new Trainer(new TrainerOptions { MaxEpochs = 2, WriteFilesInBackground = background }, new CallbackCollection { appending }).Fit(MakeModel(), Batches(3), Batches(3));
 
         string[] lines = File.ReadAllLines(path);
         Assert.All(lines, line => Assert.Equal(4, line.Count(c => c == sep)));
@@ -43,7 +46,7 @@ public class KerasCsvLoggerTests : ParityFolder
         File.Delete(path);
 
         // Validation every 3 epochs: val_loss is registered in row 3 only, NA elsewhere.
-        TrainResult history = new Trainer(new TrainerOptions { MaxEpochs = 5, ValidateEveryNEpochs = 3 }, new CallbackCollection { new CsvLogger(path, separator: sep) })
+        TrainResult history = new Trainer(new TrainerOptions { MaxEpochs = 5, ValidateEveryNEpochs = 3, WriteFilesInBackground = background }, new CallbackCollection { new CsvLogger(path, separator: sep) })
             .Fit(MakeModel(valLoss: 0.375), Batches(3), Batches(3));
         string[] header = File.ReadLines(path).First().Split(sep);
         int column = Array.IndexOf(header, "val_loss");
@@ -55,13 +58,15 @@ public class KerasCsvLoggerTests : ParityFolder
     }
 
     // keras-team/keras keras/src/callbacks/csv_logger_test.py::CSVLoggerTest::test_stop_training_csv
-    [Fact]
-    public void test_stop_training_csv()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void test_stop_training_csv(bool background)
     {
         string path = Path.Combine(Root, "csv_logger.csv");
         var model = new ParityModule { TrainLoss = _ => double.PositiveInfinity };
 
-        TrainResult history = new Trainer(new TrainerOptions { MaxEpochs = 20 }, new CallbackCollection { new TerminateOnNaN(), new CsvLogger(path) })
+        TrainResult history = new Trainer(new TrainerOptions { MaxEpochs = 20, WriteFilesInBackground = background }, new CallbackCollection { new TerminateOnNaN(), new CsvLogger(path) })
             .Fit(model, Batches(3), Batches(3));
 
         // Deliberate difference: the run ends at the first non-finite step, before the epoch ends,

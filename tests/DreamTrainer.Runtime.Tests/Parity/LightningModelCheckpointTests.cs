@@ -147,15 +147,20 @@ public partial class LightningModelCheckpointTests : ParityFolder
     }
 
     // Lightning-AI/pytorch-lightning tests/tests_pytorch/checkpointing/test_model_checkpoint.py::test_model_checkpoint_to_yaml
+    // Run in both write modes too: with background writes the manifest is serialized on the writer thread.
     [Theory]
-    [InlineData(-1)]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void test_model_checkpoint_to_yaml(int saveTopK)
+    [InlineData(-1, false)]
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(-1, true)]
+    [InlineData(0, true)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public void test_model_checkpoint_to_yaml(int saveTopK, bool background)
     {
         var checkpoint = new CheckpointCallback(Root, "early_stop_on", MonitorMode.Min, saveTopK: saveTopK);
-        Fit(checkpoint);
+        Fit(checkpoint, options: new TrainerOptions { WriteFilesInBackground = background });
 
         // The manifest (written every epoch, where Lightning has to_yaml) lists the kept files and scores.
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Root, CheckpointCallback.ManifestFileName)))!;
